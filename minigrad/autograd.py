@@ -1,0 +1,118 @@
+"""The one backward core shared by scalar mode (``Value``) and tensor mode (``Tensor``).
+
+The core knows nothing of either class. It walks any graph whose nodes follow this protocol:
+
+``data``
+    the node's value (a float, or a NumPy array).
+``grad``
+    the gradient of the root with respect to this node.
+``_prev``
+    the parents, as a tuple, in the order the op received them (``a * a`` has ``(a, a)``).
+``_op``
+    the name of the op that made the node (``''`` for a leaf).
+``_grad_fn``
+    the op's local gradient rule: given the gradient arriving at the node, it *returns* one
+    contribution per parent (a vector-Jacobian product). ``None`` for a leaf.
+``_grad_zero``
+    what ``grad`` holds before anything arrives: ``0.0`` for a Value, ``None`` for a Tensor.
+
+The rule returns, the core accumulates. That split is what lets :func:`backward_steps` report
+every contribution it adds, and the explorer widget step through exactly what ``backward()`` does.
+The core never modifies a gradient in place (it rebinds ``parent.grad``), so a rule may hand the
+same array to two parents.
+"""
+
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """False inside ``no_grad()``: ops then record no parents and no gradient rule."""
+    return _grad_enabled
+
+
+@contextmanager
+def no_grad():
+    """Build no graph inside this block (for evaluation and optimizer updates); also a decorator."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def topological_order(root):
+    """Every node ``root`` depends on, each after all of its parents, ``root`` last.
+
+    Iterative depth-first search: a graph a million nodes deep needs no recursion.
+    """
+    order = []
+    visited = set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._prev:
+            if id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+class BackwardStep(NamedTuple):
+    """What one step of the backward pass did at one node.
+
+    ``contributions[i]`` is what was added to ``node._prev[i].grad``; a leaf has none.
+    """
+
+    node: Any
+    op: str
+    grad: Any
+    contributions: tuple
+
+    @property
+    def parents(self):
+        return self.node._prev
+
+
+def propagate(node):
+    """Apply ``node``'s gradient rule once and add each contribution to its parent's grad."""
+    contributions = node._grad_fn(node.grad)
+    for parent, contribution in zip(node._prev, contributions):
+        grad = parent.grad
+        parent.grad = contribution if grad is None else grad + contribution
+    return contributions
+
+
+def backward_steps(root, grad):
+    """Run the backward pass from ``root``, seeded with ``grad``, yielding a BackwardStep per node.
+
+    Nodes come in reverse topological order, so a node's gradient is complete when its step comes.
+    Each step's contributions are already added when it is yielded. Gradients of inner nodes are
+    reset first, so they are those of this pass; leaves keep accumulating across passes, as in
+    PyTorch, until something zeroes them.
+    """
+    order = topological_order(root)
+    for node in order:
+        if node._prev:
+            node.grad = node._grad_zero
+    root.grad = grad if root.grad is None else root.grad + grad
+    for node in reversed(order):
+        if node._grad_fn is None:
+            yield BackwardStep(node, node._op, node.grad, ())
+        else:
+            yield BackwardStep(node, node._op, node.grad, propagate(node))
+
+
+def backward(root, grad):
+    """Run :func:`backward_steps` to the end."""
+    for _ in backward_steps(root, grad):
+        pass
