@@ -1,0 +1,24 @@
+"""The benchmarks compare like with like: every engine computes the same losses."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("micrograd")
+
+
+def load_bench(name):
+    path = Path(__file__).resolve().parent.parent / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_scalar_engines_start_from_the_same_weights_and_agree_on_the_losses():
+    bench = load_bench("scalar_vs_micrograd")
+    histories, spread, agree = bench.losses_agree(steps=2)
+    assert len(histories) == 3
+    assert agree, f"relative spread {spread}"
+    assert histories[0][1] < histories[0][0]
