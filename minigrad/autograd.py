@@ -12,7 +12,8 @@ The core knows nothing of either class. It walks any graph whose nodes follow th
     the name of the op that made the node (``''`` for a leaf).
 ``_grad_fn``
     the op's local gradient rule: given the gradient arriving at the node, it *returns* one
-    contribution per parent (a vector-Jacobian product). ``None`` for a leaf.
+    contribution per parent (a vector-Jacobian product), or ``None`` for a parent that needs no
+    gradient (a tensor without ``requires_grad``). ``None`` for a leaf.
 ``_grad_zero``
     what ``grad`` holds before anything arrives: ``0.0`` for a Value, ``None`` for a Tensor.
 
@@ -87,6 +88,8 @@ def propagate(node):
     """Apply ``node``'s gradient rule once and add each contribution to its parent's grad."""
     contributions = node._grad_fn(node.grad)
     for parent, contribution in zip(node._prev, contributions):
+        if contribution is None:
+            continue
         grad = parent.grad
         parent.grad = contribution if grad is None else grad + contribution
     return contributions

@@ -1,0 +1,283 @@
+"""Tensor-mode building blocks: Parameter, Module and the containers, named and printed as in PyTorch.
+
+A Module registers what is assigned to it: a Parameter becomes one of its parameters, a Module one
+of its children, and ``register_buffer`` records state that is saved but not trained (BatchNorm's
+running statistics). Everything else is a plain attribute.
+"""
+
+from collections import OrderedDict
+
+import numpy as np
+
+from minigrad.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that is a module's trainable weight: it requires grad unless told otherwise."""
+
+    __slots__ = ()
+
+    def __init__(self, data, requires_grad=True):
+        dtype = data.dtype if isinstance(data, (Tensor, np.ndarray)) and data.dtype.kind == "f" else None
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class Module:
+    """Base class of every tensor-mode layer and model; subclasses define ``forward``."""
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() is called: "
+                f"call super().__init__() first in {type(self).__name__}.__init__"
+            )
+        for registry in (self._parameters, self._modules, self._buffers):
+            registry.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        for registry in (self._parameters, self._modules, self._buffers):
+            registry.pop(name, None)
+        object.__delattr__(self, name)
+
+    def register_buffer(self, name, tensor):
+        """Keep ``tensor`` as state that ``state_dict`` saves but the optimizer never sees."""
+        object.__setattr__(self, name, tensor)
+        self._buffers[name] = tensor
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------------ walking the tree
+
+    def named_modules(self, prefix=""):
+        """This module and all below it, each once, with its dotted name."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{child}" if name else child, m) for child, m in module._modules.items()]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        yield from self._modules.items()
+
+    def children(self):
+        yield from self._modules.values()
+
+    def named_parameters(self, prefix="", recurse=True):
+        """(dotted name, Parameter) pairs; a parameter shared by two modules comes once."""
+        seen = set()
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for module_name, module in modules:
+            for name, p in module._parameters.items():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield (f"{module_name}.{name}" if module_name else name), p
+
+    def parameters(self, recurse=True):
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self):
+        for module_name, module in self.named_modules():
+            for name, b in module._buffers.items():
+                yield (f"{module_name}.{name}" if module_name else name), b
+
+    # ------------------------------------------------------------------ modes and gradients
+
+    def train(self, mode=True):
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = None
+
+    def to(self, dtype):
+        """Convert every floating-point parameter and buffer to ``dtype`` (in place), as PyTorch's ``.to``."""
+        dtype = np.dtype(dtype)
+        for tensor in [*self.parameters(), *(b for _, b in self.named_buffers())]:
+            if tensor.data.dtype.kind == "f":
+                tensor.data = tensor.data.astype(dtype)
+                tensor.grad = None
+        return self
+
+    def double(self):
+        return self.to(np.float64)
+
+    def float(self):
+        return self.to(np.float32)
+
+    # ------------------------------------------------------------------ saving state
+
+    def state_dict(self):
+        """Every parameter and buffer by dotted name, as Tensors sharing this module's data."""
+        state = OrderedDict((name, p.detach()) for name, p in self.named_parameters())
+        state.update((name, b.detach()) for name, b in self.named_buffers())
+        return state
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values into this module's parameters and buffers, checking names and shapes first."""
+        own = OrderedDict(self.named_parameters())
+        own.update(self.named_buffers())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        if strict and (missing or unexpected):
+            raise KeyError(
+                f"load_state_dict into {type(self).__name__}: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"missing keys {missing}" if missing else "",
+                        f"unexpected keys {unexpected}" if unexpected else "",
+                    )
+                    if part
+                )
+            )
+        for name, target in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if value.shape != target.shape:
+                raise ValueError(
+                    f"load_state_dict: {name!r} has shape {value.shape} in the state dict "
+                    f"but {target.shape} in the model"
+                )
+            target.data[...] = value
+        return self
+
+    # ------------------------------------------------------------------ printing
+
+    def extra_repr(self):
+        """The text inside this module's parentheses; layers override it."""
+        return ""
+
+    def __repr__(self):
+        lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
+        if not lines:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        body = "\n  ".join(([self.extra_repr()] if self.extra_repr() else []) + lines)
+        return f"{type(self).__name__}(\n  {body}\n)"
+
+
+class Sequential(Module):
+    """Modules applied one after another: ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))``."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, module in modules[0].items():
+                setattr(self, name, module)
+        else:
+            for i, module in enumerate(modules):
+                setattr(self, str(i), module)
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def append(self, module):
+        setattr(self, str(len(self)), module)
+        return self
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        return modules[index]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters belong to the parent; it has no forward of its own."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        self.extend(modules)
+
+    def append(self, module):
+        setattr(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        return ModuleList(modules[index]) if isinstance(index, slice) else modules[index]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters belong to the parent; it has no forward of its own."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for name, module in dict(modules or {}).items():
+            self[name] = module
+
+    def __setitem__(self, name, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict: {name!r} must be a Module, got {type(module).__name__}")
+        setattr(self, name, module)
+
+    def __getitem__(self, name):
+        return self._modules[name]
+
+    def __contains__(self, name):
+        return name in self._modules
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()

@@ -1,0 +1,853 @@
+"""Tensor mode: ``Tensor``, a NumPy array in the graph.
+
+Names and semantics follow PyTorch where a learner would look them up. Every op computes its
+result with NumPy and, beside it, a rule that returns one gradient contribution per tensor operand;
+the walk that applies the rules is the one in ``minigrad/autograd.py`` that scalar mode uses too.
+Broadcasting works in every elementwise op, and each rule sums its gradient back to the operand's
+shape (``_unbroadcast``).
+
+Sections: creation, elementwise, reduce, movement, indexing and joining, activations, backward.
+"""
+
+import functools
+import math
+import numbers
+
+import numpy as np
+
+from minigrad import autograd
+from minigrad.rng import as_generator
+
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int64 = np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _torch_names(method):
+    """Accept PyTorch's ``dim``/``keepdim`` as well as NumPy's ``axis``/``keepdims``."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        if "dim" in kwargs:
+            kwargs["axis"] = kwargs.pop("dim")
+        if "keepdim" in kwargs:
+            kwargs["keepdims"] = kwargs.pop("keepdim")
+        return method(*args, **kwargs)
+
+    return wrapper
+
+
+def _unbroadcast(grad, shape):
+    """Sum ``grad`` over the axes broadcasting added or stretched, so that it has ``shape``."""
+    if grad.shape == shape:
+        return grad
+    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    return grad.sum(axis=stretched, keepdims=True) if stretched else grad
+
+
+def _default_dtype(array):
+    """float32 for any floating or Python-number data, int64 for integers, as the course's default."""
+    if array.dtype.kind == "f":
+        return float32
+    if array.dtype.kind in "iu":
+        return int64
+    if array.dtype.kind == "b":
+        return bool_
+    raise TypeError(f"Tensor: cannot hold data of dtype {array.dtype}")
+
+
+def _result(data, parents, op, grad_fn):
+    """A new node made by an op. It joins the graph only if an operand requires grad (and
+    ``no_grad`` is off); operands that do not are given no gradient."""
+    out = Tensor.__new__(Tensor)
+    out.data = data
+    out.grad = None
+    out.label = ""
+    if autograd._grad_enabled and any(p.requires_grad for p in parents):
+        if not all(p.requires_grad for p in parents):
+            needs = tuple(p.requires_grad for p in parents)
+            rule = grad_fn
+
+            def grad_fn(g):
+                return tuple(c if need else None for c, need in zip(rule(g), needs))
+
+        out.requires_grad = True
+        out._prev, out._op, out._grad_fn = parents, op, grad_fn
+    else:
+        out.requires_grad = False
+        out._prev, out._op, out._grad_fn = (), "", None
+    return out
+
+
+def _shape(size):
+    """``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+class Tensor:
+    """An n-dimensional array with a gradient. float32 unless asked otherwise."""
+
+    __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_op", "_grad_fn")
+    _grad_zero = None
+    # NumPy arrays and scalars on the left defer to our reflected ops.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=False, dtype=None, label=""):
+        if isinstance(data, Tensor):
+            data, dtype = data.data, dtype or data.dtype
+        array = np.array(data, dtype=dtype)
+        if array.dtype == object:
+            raise TypeError(f"Tensor: cannot make numbers out of {type(data).__name__} {data!r}")
+        if dtype is None:
+            array = array.astype(_default_dtype(array), copy=False)
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating-point tensors can require grad, not {array.dtype}")
+        self.data = array
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.label = label
+        self._prev, self._op, self._grad_fn = (), "", None
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    def size(self, axis=None):
+        return self.data.shape if axis is None else self.data.shape[axis]
+
+    def numel(self):
+        return self.data.size
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor converts to a number, this one has shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self):
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self):
+        """The same data, outside the graph."""
+        return Tensor._wrap(self.data)
+
+    @staticmethod
+    def _wrap(array):
+        out = Tensor.__new__(Tensor)
+        out.data, out.grad, out.requires_grad, out.label = array, None, False, ""
+        out._prev, out._op, out._grad_fn = (), "", None
+        return out
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"requires_grad_: only floating-point tensors can require grad, not {self.dtype}")
+        self.requires_grad = requires_grad
+        return self
+
+    def zero_grad(self):
+        self.grad = None
+
+    def __repr__(self):
+        data = self.data
+        if data.dtype.kind == "f" and data.size and not np.all(np.isfinite(data) & (data == np.round(data))):
+            body = np.array2string(data, precision=4, floatmode="fixed", separator=", ", prefix="tensor(")
+        else:
+            body = np.array2string(data, separator=", ", prefix="tensor(")
+        extras = []
+        if data.dtype not in (float32, int64, bool_):
+            extras.append(f"dtype=minigrad.{data.dtype}")
+        if self._grad_fn is not None:
+            extras.append(f"grad_fn=<{self._op}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return f"tensor({body}{''.join(', ' + e for e in extras)})"
+
+    def __hash__(self):
+        return id(self)
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only a one-element integer tensor can be used as an index, not {self.dtype} {self.shape}")
+        return int(self.data.item())
+
+    # ------------------------------------------------------------------ elementwise
+
+    def _operand(self, other, op):
+        """``other`` as a Tensor: a number becomes a constant of our dtype, so float32 stays float32."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, numbers.Number) and not isinstance(other, complex):
+            dtype = self.data.dtype if self.data.dtype.kind == "f" or isinstance(other, numbers.Integral) else float32
+            return Tensor._wrap(np.asarray(other, dtype=dtype))
+        if isinstance(other, np.ndarray):
+            return Tensor(other, dtype=other.dtype if other.dtype.kind != "f" else self.data.dtype)
+        raise TypeError(f"{op}: expected a Tensor or a number, got {type(other).__name__}")
+
+    def _broadcast_op(self, other, op, compute):
+        other = self._operand(other, op)
+        try:
+            data = compute(self.data, other.data)
+        except ValueError:
+            raise ValueError(f"{op}: shapes {self.shape} and {other.shape} do not broadcast") from None
+        return other, data
+
+    def __add__(self, other):
+        other, data = self._broadcast_op(other, "add", np.add)
+        a_shape, b_shape = self.shape, other.shape
+
+        def grad_fn(g):
+            return _unbroadcast(g, a_shape), _unbroadcast(g, b_shape)
+
+        return _result(data, (self, other), "add", grad_fn)
+
+    def __sub__(self, other):
+        other, data = self._broadcast_op(other, "sub", np.subtract)
+        a_shape, b_shape = self.shape, other.shape
+
+        def grad_fn(g):
+            return _unbroadcast(g, a_shape), _unbroadcast(-g, b_shape)
+
+        return _result(data, (self, other), "sub", grad_fn)
+
+    def __mul__(self, other):
+        other, data = self._broadcast_op(other, "mul", np.multiply)
+        a, b = self.data, other.data
+
+        def grad_fn(g):
+            return _unbroadcast(g * b, a.shape), _unbroadcast(g * a, b.shape)
+
+        return _result(data, (self, other), "mul", grad_fn)
+
+    def __truediv__(self, other):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            other, data = self._broadcast_op(other, "div", np.true_divide)
+        a, b = self.data, other.data
+
+        def grad_fn(g):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return _unbroadcast(g / b, a.shape), _unbroadcast(-g * data / b, b.shape)
+
+        return _result(data, (self, other), "div", grad_fn)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):
+            return self._pow_tensor(exponent)
+        if not isinstance(exponent, numbers.Real):
+            raise TypeError(f"pow: expected a Tensor or a real exponent, got {type(exponent).__name__}")
+        a, n = self.data, exponent
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            data = a**n
+
+        def grad_fn(g):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return (g * n * a ** (n - 1),)
+
+        return _result(data, (self,), f"pow{n}", grad_fn)
+
+    def _pow_tensor(self, exponent):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            exponent, data = self._broadcast_op(exponent, "pow", np.power)
+        a, b = self.data, exponent.data
+
+        def grad_fn(g):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                d_base = g * b * a ** (b - 1)
+                # d(a**b)/db = a**b log(a); 0 where a == 0, as PyTorch has it.
+                d_exponent = g * np.where(a == 0, 0.0, data * np.log(np.where(a == 0, 1, a)))
+            return _unbroadcast(d_base, a.shape), _unbroadcast(d_exponent.astype(data.dtype, copy=False), b.shape)
+
+        return _result(data, (self, exponent), "pow", grad_fn)
+
+    def __radd__(self, other):
+        return self._operand(other, "add") + self
+
+    def __rsub__(self, other):
+        return self._operand(other, "sub") - self
+
+    def __rmul__(self, other):
+        return self._operand(other, "mul") * self
+
+    def __rtruediv__(self, other):
+        return self._operand(other, "div") / self
+
+    def __rpow__(self, base):
+        return self._operand(base, "pow") ** self
+
+    def __neg__(self):
+        def grad_fn(g):
+            return (-g,)
+
+        return _result(-self.data, (self,), "neg", grad_fn)
+
+    def exp(self):
+        with np.errstate(over="ignore"):
+            data = np.exp(self.data)
+
+        def grad_fn(g):
+            return (g * data,)
+
+        return _result(data, (self,), "exp", grad_fn)
+
+    def log(self):
+        a = self.data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            data = np.log(a)
+
+        def grad_fn(g):
+            with np.errstate(divide="ignore"):
+                return (g / a,)
+
+        return _result(data, (self,), "log", grad_fn)
+
+    def sqrt(self):
+        with np.errstate(invalid="ignore"):
+            data = np.sqrt(self.data)
+
+        def grad_fn(g):
+            with np.errstate(divide="ignore"):
+                return (g * 0.5 / data,)
+
+        return _result(data, (self,), "sqrt", grad_fn)
+
+    def abs(self):
+        a = self.data
+
+        def grad_fn(g):
+            return (g * np.sign(a),)
+
+        return _result(np.abs(a), (self,), "abs", grad_fn)
+
+    __abs__ = abs
+
+    def clip(self, min=None, max=None):
+        """Values outside [min, max] are set to the bound; their gradient is zero."""
+        a = self.data
+        data = np.clip(a, min, max)
+        inside = np.ones(a.shape, dtype=bool)
+        if min is not None:
+            inside &= a >= min
+        if max is not None:
+            inside &= a <= max
+
+        def grad_fn(g):
+            return (g * inside,)
+
+        return _result(data, (self,), "clip", grad_fn)
+
+    clamp = clip
+
+    # Comparisons give boolean tensors, outside the graph (as in PyTorch).
+    def __eq__(self, other):
+        return Tensor._wrap(self.data == self._operand(other, "eq").data)
+
+    def __ne__(self, other):
+        return Tensor._wrap(self.data != self._operand(other, "ne").data)
+
+    def __lt__(self, other):
+        return Tensor._wrap(self.data < self._operand(other, "lt").data)
+
+    def __le__(self, other):
+        return Tensor._wrap(self.data <= self._operand(other, "le").data)
+
+    def __gt__(self, other):
+        return Tensor._wrap(self.data > self._operand(other, "gt").data)
+
+    def __ge__(self, other):
+        return Tensor._wrap(self.data >= self._operand(other, "ge").data)
+
+    # ------------------------------------------------------------------ matmul
+
+    def __matmul__(self, other):
+        other = self._operand(other, "matmul")
+        a, b = self.data, other.data
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: both operands need at least one dimension, got shapes {a.shape} and {b.shape}")
+        if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+            raise ValueError(
+                f"matmul: shapes {a.shape} and {b.shape} do not align "
+                f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})"
+            )
+        try:
+            data = a @ b
+        except ValueError:
+            raise ValueError(f"matmul: batch dimensions of shapes {a.shape} and {b.shape} do not broadcast") from None
+
+        def grad_fn(g):
+            # Treat vectors as 1-row / 1-column matrices, then undo that.
+            a2 = a if a.ndim > 1 else a[None, :]
+            b2 = b if b.ndim > 1 else b[:, None]
+            g2 = g
+            if a.ndim == 1:
+                g2 = np.expand_dims(g2, -2)
+            if b.ndim == 1:
+                g2 = np.expand_dims(g2, -1)
+            d_a = _unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape) if self.requires_grad else None
+            d_b = _unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape) if other.requires_grad else None
+            return d_a, d_b
+
+        return _result(data, (self, other), "matmul", grad_fn)
+
+    def __rmatmul__(self, other):
+        return self._operand(other, "matmul") @ self
+
+    matmul = __matmul__
+
+    # ------------------------------------------------------------------ reduce
+
+    @_torch_names
+    def sum(self, axis=None, keepdims=False):
+        shape = self.shape
+        data = self.data.sum(axis=axis, keepdims=keepdims)
+
+        def grad_fn(g):
+            if not keepdims and axis is not None:
+                g = np.expand_dims(g, axis)
+            # A writable copy: a gradient must never be a read-only broadcast view.
+            return (np.array(np.broadcast_to(g, shape)),)
+
+        return _result(data, (self,), "sum", grad_fn)
+
+    @_torch_names
+    def mean(self, axis=None, keepdims=False):
+        total = self.sum(axis=axis, keepdims=keepdims)
+        return total / (self.data.size // max(total.data.size, 1))
+
+    @_torch_names
+    def var(self, axis=None, keepdims=False, correction=1):
+        """Variance with PyTorch's default Bessel correction (divide by N - 1)."""
+        mean = self.mean(axis=axis, keepdims=True)
+        centred = self - mean
+        count = self.data.size // max(mean.data.size, 1)
+        return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(count - correction, 0)
+
+    def _extreme(self, axis, keepdims, op, pick):
+        a = self.data
+        data = pick(a, axis=axis, keepdims=keepdims)
+
+        def grad_fn(g):
+            kept = pick(a, axis=axis, keepdims=True)
+            winners = a == kept
+            # Ties share the gradient equally.
+            share = winners / winners.sum(axis=axis, keepdims=True)
+            if not keepdims and axis is not None:
+                g = np.expand_dims(g, axis)
+            return ((share * g).astype(a.dtype, copy=False),)
+
+        return _result(data, (self,), op, grad_fn)
+
+    @_torch_names
+    def max(self, axis=None, keepdims=False):
+        return self._extreme(axis, keepdims, "max", np.max)
+
+    @_torch_names
+    def min(self, axis=None, keepdims=False):
+        return self._extreme(axis, keepdims, "min", np.min)
+
+    @_torch_names
+    def argmax(self, axis=None, keepdims=False):
+        return Tensor._wrap(np.argmax(self.data, axis=axis, keepdims=keepdims))
+
+    @_torch_names
+    def argmin(self, axis=None, keepdims=False):
+        return Tensor._wrap(np.argmin(self.data, axis=axis, keepdims=keepdims))
+
+    # ------------------------------------------------------------------ movement
+
+    def reshape(self, *shape):
+        shape = _shape(shape)
+        old = self.shape
+        try:
+            data = self.data.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a tensor of shape {old} ({self.data.size} elements) to {shape}") from None
+
+        def grad_fn(g):
+            return (g.reshape(old),)
+
+        return _result(data, (self,), "reshape", grad_fn)
+
+    view = reshape
+
+    def permute(self, *axes):
+        axes = _shape(axes)
+        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"permute: {axes} is not an order of the {self.ndim} axes of shape {self.shape}")
+        inverse = np.argsort([a % self.ndim for a in axes])
+
+        def grad_fn(g):
+            return (g.transpose(inverse),)
+
+        return _result(self.data.transpose(axes), (self,), "permute", grad_fn)
+
+    def transpose(self, axis0=-2, axis1=-1):
+        """Swap two axes (PyTorch's ``transpose(dim0, dim1)``)."""
+        axes = list(range(self.ndim))
+        axes[axis0], axes[axis1] = axes[axis1], axes[axis0]
+        return self.permute(*axes)
+
+    @property
+    def T(self):
+        return self.permute(*reversed(range(self.ndim)))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        shape = self.shape
+        if not shape:
+            return self.reshape(1)
+        start, end = start_dim % len(shape), end_dim % len(shape)
+        return self.reshape(*shape[:start], -1, *shape[end + 1 :])
+
+    @_torch_names
+    def unsqueeze(self, axis):
+        return self.reshape(*np.expand_dims(self.data, axis).shape)
+
+    @_torch_names
+    def squeeze(self, axis=None):
+        return self.reshape(*np.squeeze(self.data, axis).shape)
+
+    def broadcast_to(self, *shape):
+        shape = _shape(shape)
+        old = self.shape
+        try:
+            data = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(f"broadcast_to: shape {old} cannot broadcast to {shape}") from None
+
+        def grad_fn(g):
+            return (_unbroadcast(g, old),)
+
+        return _result(data, (self,), "broadcast_to", grad_fn)
+
+    def expand(self, *sizes):
+        """``broadcast_to``, where -1 keeps an axis's size (PyTorch's ``expand``)."""
+        sizes = _shape(sizes)
+        offset = len(sizes) - self.ndim
+        return self.broadcast_to(*(self.shape[i - offset] if n == -1 else n for i, n in enumerate(sizes)))
+
+    # ------------------------------------------------------------------ indexing
+
+    def __getitem__(self, index):
+        index = _numpy_index(index)
+        a = self.data
+        try:
+            data = a[index]
+        except IndexError as error:
+            raise IndexError(f"getitem: {error} (tensor of shape {a.shape})") from None
+        fancy = _has_array(index)
+
+        def grad_fn(g):
+            grad = np.zeros_like(a)
+            if fancy:
+                # Repeated indices must add up, which plain assignment would not do.
+                np.add.at(grad, index, g)
+            else:
+                grad[index] = g
+            return (grad,)
+
+        return _result(data, (self,), "getitem", grad_fn)
+
+    def __setitem__(self, index, value):
+        if self.requires_grad or self._prev:
+            raise RuntimeError(
+                "setitem: writing into a tensor that is part of a graph would make its gradients wrong; "
+                "build a new tensor with where(condition, a, b) or masked_fill(mask, value) instead"
+            )
+        self.data[_numpy_index(index)] = value.data if isinstance(value, Tensor) else value
+
+    def masked_fill(self, mask, value):
+        """A copy with ``value`` where ``mask`` is true; no gradient flows through the filled places."""
+        mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        try:
+            keep = np.broadcast_to(~mask.astype(bool), self.shape)
+        except ValueError:
+            raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to {self.shape}") from None
+        data = np.where(keep, self.data, np.asarray(value, dtype=self.dtype))
+
+        def grad_fn(g):
+            return (g * keep,)
+
+        return _result(data, (self,), "masked_fill", grad_fn)
+
+    # ------------------------------------------------------------------ activations
+
+    def tanh(self):
+        data = np.tanh(self.data)
+
+        def grad_fn(g):
+            return (g * (1 - data * data),)
+
+        return _result(data, (self,), "tanh", grad_fn)
+
+    def sigmoid(self):
+        a = self.data
+        # exp(-|a|) never overflows; the two forms agree and each is exact on its side.
+        e = np.exp(-np.abs(a))
+        data = np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+        def grad_fn(g):
+            return (g * data * (1 - data),)
+
+        return _result(data, (self,), "sigmoid", grad_fn)
+
+    def relu(self):
+        a = self.data
+        data = np.maximum(a, 0)
+
+        def grad_fn(g):
+            return (g * (a > 0),)
+
+        return _result(data, (self,), "relu", grad_fn)
+
+    def gelu(self, approximate="none"):
+        """x * Phi(x), Phi the normal CDF; ``approximate='tanh'`` is the faster tanh form."""
+        a = self.data
+        if approximate == "tanh":
+            c = math.sqrt(2 / math.pi)
+            inner = np.tanh(c * (a + 0.044715 * a**3))
+            data = 0.5 * a * (1 + inner)
+
+            def grad_fn(g):
+                d_inner = (1 - inner * inner) * c * (1 + 3 * 0.044715 * a * a)
+                return (g * (0.5 * (1 + inner) + 0.5 * a * d_inner),)
+
+        elif approximate == "none":
+            cdf = (0.5 * (1 + _erf(a / math.sqrt(2)).astype(a.dtype))).astype(a.dtype)
+            data = a * cdf
+
+            def grad_fn(g):
+                pdf = np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+                return (g * (cdf + a * pdf),)
+
+        else:
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        return _result(data, (self,), "gelu", grad_fn)
+
+    @_torch_names
+    def softmax(self, axis=-1):
+        a = self.data
+        e = np.exp(a - a.max(axis=axis, keepdims=True))
+        data = e / e.sum(axis=axis, keepdims=True)
+
+        def grad_fn(g):
+            return (data * (g - (g * data).sum(axis=axis, keepdims=True)),)
+
+        return _result(data, (self,), "softmax", grad_fn)
+
+    @_torch_names
+    def log_softmax(self, axis=-1):
+        a = self.data
+        shifted = a - a.max(axis=axis, keepdims=True)
+        data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+        def grad_fn(g):
+            return (g - np.exp(data) * g.sum(axis=axis, keepdims=True),)
+
+        return _result(data, (self,), "log_softmax", grad_fn)
+
+    # ------------------------------------------------------------------ conversion
+
+    def to(self, dtype):
+        dtype = np.dtype(dtype)
+        old = self.dtype
+
+        def grad_fn(g):
+            return (g.astype(old),)
+
+        return _result(self.data.astype(dtype), (self,), "to", grad_fn)
+
+    def float(self):
+        return self.to(float32)
+
+    def double(self):
+        return self.to(float64)
+
+    def long(self):
+        return Tensor._wrap(self.data.astype(int64))
+
+    # ------------------------------------------------------------------ backward
+
+    def backward(self, gradient=None):
+        """Fill in ``grad`` of every tensor this one depends on that requires grad."""
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require grad and has no graph to walk back")
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward: a non-scalar output (shape {self.shape}) needs an explicit gradient, "
+                    "e.g. out.backward(gradient) with the gradient of a scalar loss with respect to out"
+                )
+            seed = np.ones_like(self.data)
+        else:
+            seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
+            if seed.shape != self.shape:
+                raise ValueError(f"backward: gradient of shape {seed.shape} for an output of shape {self.shape}")
+        autograd.backward(self, seed)
+        return self
+
+
+def _numpy_index(index):
+    """An index NumPy understands: tensors and lists inside it become arrays."""
+    if isinstance(index, tuple):
+        return tuple(_numpy_index_part(i) for i in index)
+    return _numpy_index_part(index)
+
+
+def _numpy_index_part(part):
+    if isinstance(part, Tensor):
+        return part.data
+    if isinstance(part, list):
+        return np.asarray(part)
+    return part
+
+
+def _has_array(index):
+    """Whether the index holds integer arrays, which may repeat a position."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in parts)
+
+
+# ---------------------------------------------------------------------- joining and selecting
+
+
+@_torch_names
+def cat(tensors, axis=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("cat: needs at least one tensor")
+    try:
+        data = np.concatenate([t.data for t in tensors], axis=axis)
+    except ValueError:
+        raise ValueError(f"cat: shapes {[t.shape for t in tensors]} do not join along axis {axis}") from None
+    bounds = np.cumsum([t.shape[axis] for t in tensors])[:-1]
+
+    def grad_fn(g):
+        return tuple(np.split(g, bounds, axis=axis))
+
+    return _result(data, tuple(tensors), "cat", grad_fn)
+
+
+@_torch_names
+def stack(tensors, axis=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    try:
+        data = np.stack([t.data for t in tensors], axis=axis)
+    except ValueError:
+        raise ValueError(f"stack: shapes {[t.shape for t in tensors]} differ") from None
+
+    def grad_fn(g):
+        return tuple(np.moveaxis(g, axis, 0))
+
+    return _result(data, tuple(tensors), "stack", grad_fn)
+
+
+def where(condition, a, b):
+    """``a`` where ``condition`` holds, else ``b``; each gets the gradient of the places it filled."""
+    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    condition = condition.astype(bool)
+    reference = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
+    a, b = reference._operand(a, "where"), reference._operand(b, "where")
+    try:
+        data = np.where(condition, a.data, b.data)
+    except ValueError:
+        raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
+
+    def grad_fn(g):
+        return _unbroadcast(np.where(condition, g, 0), a.shape), _unbroadcast(np.where(condition, 0, g), b.shape)
+
+    return _result(data, (a, b), "where", grad_fn)
+
+
+# ---------------------------------------------------------------------- creation
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def _created(array, dtype, requires_grad):
+    return Tensor(array, requires_grad=requires_grad, dtype=np.dtype(dtype))
+
+
+def zeros(*size, dtype=float32, requires_grad=False):
+    return _created(np.zeros(_shape(size)), dtype, requires_grad)
+
+
+def ones(*size, dtype=float32, requires_grad=False):
+    return _created(np.ones(_shape(size)), dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=float32, requires_grad=False):
+    return _created(np.full(_shape((size,)), fill_value), dtype, requires_grad)
+
+
+def randn(*size, dtype=float32, requires_grad=False, generator=None):
+    """Standard normal samples from ``generator`` (default: the one ``manual_seed`` sets)."""
+    return _created(as_generator(generator).standard_normal(_shape(size)), dtype, requires_grad)
+
+
+def rand(*size, dtype=float32, requires_grad=False, generator=None):
+    """Uniform samples in [0, 1) from ``generator`` (default: the one ``manual_seed`` sets)."""
+    return _created(as_generator(generator).random(_shape(size)), dtype, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    array = np.arange(start, end, step) if end is not None else np.arange(start)
+    return Tensor(array, requires_grad=requires_grad, dtype=dtype)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return zeros(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return ones(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad=False, generator=None):
+    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
+
+
+def rand_like(t, dtype=None, requires_grad=False, generator=None):
+    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
