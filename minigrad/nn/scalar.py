@@ -7,6 +7,8 @@ numbers.
 
 import math
 
+import numpy as np
+
 from minigrad.rng import as_generator
 from minigrad.scalar import Value, dot
 
@@ -133,8 +135,7 @@ class MLP(Module):
 def _batch(op, predictions, targets):
     if isinstance(predictions, Value):
         predictions = [predictions]
-    if not isinstance(targets, (list, tuple)):
-        targets = list(targets) if hasattr(targets, "__len__") else [targets]
+    targets = list(targets) if np.ndim(targets) else [targets]
     if len(predictions) != len(targets):
         raise ValueError(f"{op}: {len(predictions)} predictions but {len(targets)} targets")
     if not predictions:
