@@ -10,6 +10,8 @@ import math
 import numbers
 import operator
 
+import numpy as np
+
 from minigrad import autograd
 
 
@@ -17,11 +19,18 @@ def _describe(x):
     return repr(x) if isinstance(x, Value) else f"{type(x).__name__} {x!r}"
 
 
+def _is_real(x):
+    """A real number, including NumPy's scalars and 0-d arrays of them."""
+    if isinstance(x, numbers.Real):
+        return True
+    return isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf"
+
+
 def _as_value(x, op):
     """``x`` as a Value (a number becomes a constant leaf); anything else is a TypeError."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real):
+    if _is_real(x):
         return Value(x)
     raise TypeError(f"{op}: expected a Value or a real number, got {type(x).__name__} {x!r}")
 
@@ -82,7 +91,7 @@ class Value:
     __array_ufunc__ = None
 
     def __init__(self, data, label=""):
-        if not isinstance(data, numbers.Real):
+        if not _is_real(data):
             raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}")
         self.data = float(data)
         self.grad = 0.0
