@@ -65,7 +65,7 @@ def _ieee_power(base, exponent):
     Gradients use it directly: the slope of ``x ** 0.5`` at 0 is inf, not an exception.
     """
     try:
-        return float(base) ** exponent
+        return float(base) ** float(exponent)
     except (OverflowError, ZeroDivisionError):
         odd_integer = float(exponent).is_integer() and int(exponent) % 2 == 1
         return -math.inf if base < 0 and odd_integer else math.inf
@@ -75,8 +75,8 @@ def _comparison(compare):
     def method(self, other):
         if isinstance(other, Value):
             return compare(self.data, other.data)
-        if isinstance(other, numbers.Real):
-            return compare(self.data, other)
+        if _is_real(other):
+            return bool(compare(self.data, other))
         return NotImplemented
 
     return method
@@ -149,7 +149,8 @@ class Value:
         out = _power(a, n, op)
 
         def grad_fn(g):
-            return (n * _ieee_power(a, n - 1) * g,)
+            # x**0 is constant: its slope is 0 even at x == 0, where n * x**(n-1) would be 0 * inf.
+            return (n * _ieee_power(a, n - 1) * g if n != 0 else 0.0,)
 
         return _result(out, (self,), op, grad_fn)
 
@@ -158,7 +159,7 @@ class Value:
         out = _power(a, b, "**")
 
         def grad_fn(g):
-            d_base = b * _ieee_power(a, b - 1) * g
+            d_base = b * _ieee_power(a, b - 1) * g if b != 0 else 0.0
             # d(a**b)/db = a**b * log(a): undefined for a negative base, 0 at a == 0 (as PyTorch).
             if a > 0:
                 d_exponent = out * math.log(a) * g
