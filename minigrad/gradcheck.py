@@ -88,17 +88,17 @@ def numerical_gradients(fn, inputs, eps=1e-6, weights=1.0):
     gradients = []
     for x in inputs:
         if isinstance(x.data, np.ndarray):
-            flat = x.data.reshape(-1)
-            grad = np.empty(flat.shape)
-            for k in range(flat.size):
-                original = flat[k]
-                flat[k] = original + eps
+            grad = np.empty(x.data.shape)
+            # Index the array itself: a flattened view would be a copy for non-contiguous data.
+            for k in np.ndindex(x.data.shape):
+                original = x.data[k]
+                x.data[k] = original + eps
                 f_plus = _evaluate(fn, inputs, weights)
-                flat[k] = original - eps
+                x.data[k] = original - eps
                 f_minus = _evaluate(fn, inputs, weights)
-                flat[k] = original
+                x.data[k] = original
                 grad[k] = (f_plus - f_minus) / (2 * eps)
-            gradients.append(grad.reshape(x.data.shape))
+            gradients.append(grad)
         else:
             original = x.data
             x.data = original + eps
@@ -117,7 +117,8 @@ def analytic_gradients(fn, inputs, weights=1.0):
     out = fn(*inputs)
     if not hasattr(out, "_grad_fn"):
         raise TypeError(f"gradcheck: the function returned a {type(out).__name__}, not a Value or Tensor")
-    seed = weights if np.ndim(out.data) == 0 else np.asarray(weights, dtype=out.data.dtype)
+    # A tensor's rules take arrays, a Value's take floats: the seed follows the output's kind.
+    seed = np.asarray(weights, dtype=out.data.dtype) if isinstance(out.data, np.ndarray) else weights
     autograd.backward(out, seed)
     return [np.zeros(np.shape(x.data)) if x.grad is None else x.grad for x in inputs]
 

@@ -64,7 +64,8 @@ def _result(data, parents, op, grad_fn):
     """A new node made by an op. It joins the graph only if an operand requires grad (and
     ``no_grad`` is off); operands that do not are given no gradient."""
     out = Tensor.__new__(Tensor)
-    out.data = data
+    # A ufunc or a full reduction hands back a NumPy scalar, not the 0-d array a Tensor holds.
+    out.data = np.asarray(data)
     out.grad = None
     out.label = ""
     if autograd._grad_enabled and any(p.requires_grad for p in parents):
@@ -164,7 +165,7 @@ class Tensor:
     @staticmethod
     def _wrap(array):
         out = Tensor.__new__(Tensor)
-        out.data, out.grad, out.requires_grad, out.label = array, None, False, ""
+        out.data, out.grad, out.requires_grad, out.label = np.asarray(array), None, False, ""
         out._prev, out._op, out._grad_fn = (), "", None
         return out
 
@@ -221,7 +222,8 @@ class Tensor:
             dtype = self.data.dtype if self.data.dtype.kind == "f" or isinstance(other, numbers.Integral) else float32
             return Tensor._wrap(np.asarray(other, dtype=dtype))
         if isinstance(other, np.ndarray):
-            return Tensor(other, dtype=other.dtype if other.dtype.kind != "f" else self.data.dtype)
+            floating = other.dtype.kind == "f" and self.data.dtype.kind == "f"
+            return Tensor(other, dtype=self.data.dtype if floating else other.dtype)
         raise TypeError(f"{op}: expected a Tensor or a number, got {type(other).__name__}")
 
     def _broadcast_op(self, other, op, compute):
@@ -280,6 +282,9 @@ class Tensor:
             data = a**n
 
         def grad_fn(g):
+            if n == 0:
+                # Not 0 * a**-1, which is nan at a == 0; PyTorch's gradient is 0 there too.
+                return (np.zeros_like(g),)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 return (g * n * a ** (n - 1),)
 
@@ -418,10 +423,11 @@ class Tensor:
             a2 = a if a.ndim > 1 else a[None, :]
             b2 = b if b.ndim > 1 else b[:, None]
             g2 = g
-            if a.ndim == 1:
-                g2 = np.expand_dims(g2, -2)
+            # The column axis first: for vector @ vector, g is 0-d and has no axis -2 until then.
             if b.ndim == 1:
                 g2 = np.expand_dims(g2, -1)
+            if a.ndim == 1:
+                g2 = np.expand_dims(g2, -2)
             d_a = _unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape) if self.requires_grad else None
             d_b = _unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape) if other.requires_grad else None
             return d_a, d_b
@@ -511,7 +517,7 @@ class Tensor:
 
     def permute(self, *axes):
         axes = _shape(axes)
-        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+        if sorted(a + self.ndim if a < 0 else a for a in axes) != list(range(self.ndim)):
             raise ValueError(f"permute: {axes} is not an order of the {self.ndim} axes of shape {self.shape}")
         inverse = np.argsort([a % self.ndim for a in axes])
 
@@ -523,7 +529,10 @@ class Tensor:
     def transpose(self, axis0=-2, axis1=-1):
         """Swap two axes (PyTorch's ``transpose(dim0, dim1)``)."""
         axes = list(range(self.ndim))
-        axes[axis0], axes[axis1] = axes[axis1], axes[axis0]
+        try:
+            axes[axis0], axes[axis1] = axes[axis1], axes[axis0]
+        except IndexError:
+            raise IndexError(f"transpose: axes {axis0} and {axis1} are not both axes of shape {self.shape}") from None
         return self.permute(*axes)
 
     @property
@@ -543,6 +552,9 @@ class Tensor:
 
     @_torch_names
     def squeeze(self, axis=None):
+        """Drop axes of size 1: all of them, or those among ``axis``; as in PyTorch, another size stays."""
+        if axis is not None:
+            axis = tuple(a for a in np.atleast_1d(axis) if self.shape[a] == 1)
         return self.reshape(*np.squeeze(self.data, axis).shape)
 
     def broadcast_to(self, *shape):
@@ -651,7 +663,8 @@ class Tensor:
                 return (g * (0.5 * (1 + inner) + 0.5 * a * d_inner),)
 
         elif approximate == "none":
-            cdf = (0.5 * (1 + _erf(a / math.sqrt(2)).astype(a.dtype))).astype(a.dtype)
+            # frompyfunc gives an object array, or a bare float for a 0-d input.
+            cdf = 0.5 * (1 + np.asarray(_erf(a / math.sqrt(2)), dtype=a.dtype))
             data = a * cdf
 
             def grad_fn(g):
@@ -833,7 +846,7 @@ def rand(*size, dtype=float32, requires_grad=False, generator=None):
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
-    array = np.arange(start, end, step) if end is not None else np.arange(start)
+    array = np.arange(start, end, step) if end is not None else np.arange(0, start, step)
     return Tensor(array, requires_grad=requires_grad, dtype=dtype)
 
 

@@ -98,3 +98,13 @@ def test_rejects_float32_inputs_and_non_nodes():
         gradcheck(lambda x: x, [1.0])
     with pytest.raises(ValueError, match="no inputs"):
         gradcheck(lambda: Value(1.0), [])
+
+
+def test_checks_zero_dimensional_tensor_outputs_and_non_contiguous_inputs():
+    from minigrad.tensor import Tensor, float64
+
+    matrix = Tensor(np.arange(6.0).reshape(2, 3), dtype=float64).T.detach().requires_grad_()
+    assert not matrix.data.flags["C_CONTIGUOUS"]
+    assert gradcheck(lambda m: (m * m).sum(), matrix)
+    a, b = Tensor(1.5, dtype=float64, requires_grad=True), Tensor(-2.0, dtype=float64, requires_grad=True)
+    assert gradcheck(lambda a, b: a * b + a, [a, b])
