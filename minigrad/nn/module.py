@@ -40,13 +40,28 @@ class Module:
                 f"cannot assign {name!r} before Module.__init__() is called: "
                 f"call super().__init__() first in {type(self).__name__}.__init__"
             )
-        for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            registered = self._parameters
         elif isinstance(value, Module):
-            self._modules[name] = value
+            registered = self._modules
+        elif name in self._buffers and isinstance(value, Tensor):
+            registered = self._buffers  # a tensor assigned to a buffer's name replaces the buffer, as in PyTorch
+        else:
+            registered = None
+        for registry in (self._parameters, self._modules, self._buffers):
+            if registry is not registered:
+                registry.pop(name, None)
+        if registered is not None:
+            # Replacing keeps the name's place, so state_dict keys keep PyTorch's order.
+            registered[name] = value
         object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        # Called only when ordinary lookup fails; the registries are missing if __init__ was skipped.
+        if name in ("_parameters", "_modules", "_buffers", "training"):
+            cls = type(self).__name__
+            raise AttributeError(f"{cls} has no {name!r}: call super().__init__() first in {cls}.__init__")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __delattr__(self, name):
         for registry in (self._parameters, self._modules, self._buffers):
@@ -63,15 +78,17 @@ class Module:
 
     # ------------------------------------------------------------------ walking the tree
 
-    def named_modules(self, prefix=""):
-        """This module and all below it, each once, with its dotted name."""
+    def named_modules(self, prefix="", remove_duplicate=True):
+        """This module and all below it with dotted names; a module reached by two paths comes once,
+        unless ``remove_duplicate`` is False."""
         seen = set()
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
             yield name, module
             children = [(f"{name}.{child}" if name else child, m) for child, m in module._modules.items()]
             stack.extend(reversed(children))
@@ -136,16 +153,21 @@ class Module:
 
     # ------------------------------------------------------------------ saving state
 
+    def _named_state(self):
+        """(dotted name, tensor) for every parameter and buffer, in PyTorch's state_dict order: module
+        by module, parameters before buffers, a shared module or weight under each of its names."""
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            prefix = f"{module_name}." if module_name else ""
+            for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
+                yield prefix + name, tensor
+
     def state_dict(self):
         """Every parameter and buffer by dotted name, as Tensors sharing this module's data."""
-        state = OrderedDict((name, p.detach()) for name, p in self.named_parameters())
-        state.update((name, b.detach()) for name, b in self.named_buffers())
-        return state
+        return OrderedDict((name, tensor.detach()) for name, tensor in self._named_state())
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy values into this module's parameters and buffers, checking names and shapes first."""
-        own = OrderedDict(self.named_parameters())
-        own.update(self.named_buffers())
+        own = OrderedDict(self._named_state())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -160,6 +182,8 @@ class Module:
                     if part
                 )
             )
+        # Every shape is checked before anything is copied, so a failed load leaves the module as it was.
+        copies = []
         for name, target in own.items():
             if name not in state_dict:
                 continue
@@ -170,6 +194,8 @@ class Module:
                     f"load_state_dict: {name!r} has shape {value.shape} in the state dict "
                     f"but {target.shape} in the model"
                 )
+            copies.append((target, value))
+        for target, value in copies:
             target.data[...] = value
         return self
 
@@ -211,7 +237,8 @@ class Sequential(Module):
     def __getitem__(self, index):
         modules = list(self._modules.values())
         if isinstance(index, slice):
-            return Sequential(*modules[index])
+            # A slice keeps the original names, as PyTorch's does (so its state_dict keys match).
+            return Sequential(OrderedDict(list(self._modules.items())[index]))
         return modules[index]
 
     def __len__(self):
@@ -246,6 +273,24 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+    def __repr__(self):
+        # PyTorch prints a run of identical entries once: "(0-2): 3 x Linear(...)".
+        runs = []
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        if not runs:
+            return f"{type(self).__name__}()"
+        lines = [
+            (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
+            + text.replace("\n", "\n  ")
+            for first, last, text in runs
+        ]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):
