@@ -1,19 +1,62 @@
-"""minigrad: an autograd engine to learn from, in scalar mode (Value) and tensor mode."""
+"""minigrad: an autograd engine to learn from, in scalar mode (Value) and tensor mode (Tensor).
+
+The top level holds what ``torch`` has at its top level: tensors and their constructors, dtypes,
+seeding, ``no_grad``, ``save``/``load``; plus scalar mode's ``Value`` and the tools of the course
+(``backward_steps``, ``gradcheck``).
+"""
 
 from minigrad.autograd import backward_steps, is_grad_enabled, no_grad, topological_order
 from minigrad.gradcheck import gradcheck
 from minigrad.rng import manual_seed
 from minigrad.scalar import Value, dot
+from minigrad.tensor import (
+    Tensor,
+    arange,
+    bool_,
+    cat,
+    float32,
+    float64,
+    full,
+    int64,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    stack,
+    where,
+    zeros,
+    zeros_like,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Tensor",
     "Value",
+    "arange",
     "backward_steps",
+    "bool_",
+    "cat",
     "dot",
+    "float32",
+    "float64",
+    "full",
     "gradcheck",
+    "int64",
     "is_grad_enabled",
     "manual_seed",
     "no_grad",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randn",
+    "randn_like",
+    "stack",
     "topological_order",
+    "where",
+    "zeros",
+    "zeros_like",
 ]

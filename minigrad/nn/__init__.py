@@ -1,5 +1,51 @@
-"""Neural-network parts. Scalar mode: ``Neuron``, ``Layer``, ``MLP`` and their losses in ``minigrad.nn.scalar``."""
+"""Neural-network parts.
 
+Tensor mode, named as ``torch.nn``: ``Module``, the containers, the layers, and ``functional``.
+Scalar mode: ``Neuron``, ``Layer``, ``MLP``, with their losses in ``minigrad.nn.scalar``.
+"""
+
+from minigrad.nn import functional
+from minigrad.nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from minigrad.nn.layers import (
+    GELU,
+    BatchNorm1d,
+    BatchNorm2d,
+    Dropout,
+    Flatten,
+    Identity,
+    LayerNorm,
+    Linear,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from minigrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from minigrad.nn.scalar import MLP, Layer, Neuron
 
-__all__ = ["MLP", "Layer", "Neuron"]
+__all__ = [
+    "GELU",
+    "MLP",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "Layer",
+    "LayerNorm",
+    "Linear",
+    "MaxPool2d",
+    "Module",
+    "ModuleDict",
+    "ModuleList",
+    "Neuron",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "functional",
+]
