@@ -543,6 +543,9 @@ class Tensor:
         shape = self.shape
         if not shape:
             return self.reshape(1)
+        for dim in (start_dim, end_dim):
+            if not -len(shape) <= dim < len(shape):
+                raise IndexError(f"flatten: dimension {dim} is out of range for shape {shape}")
         start, end = start_dim % len(shape), end_dim % len(shape)
         return self.reshape(*shape[:start], -1, *shape[end + 1 :])
 

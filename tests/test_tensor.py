@@ -935,3 +935,9 @@ def test_masked_fill_and_where_with_shapes_that_do_not_broadcast():
         zeros(2, 3).masked_fill(np.zeros(2, dtype=bool), 1.0)
     with error_naming(ValueError, "where", "(2, 3)", "(4,)"):
         mt.where(np.zeros((2, 3), dtype=bool), zeros(2, 3), zeros(4))
+
+
+def test_flatten_rejects_a_start_dimension_the_tensor_does_not_have():
+    with pytest.raises(IndexError, match=r"flatten: dimension 1 is out of range for shape \(3,\)"):
+        Tensor([1.0, 2.0, 3.0]).flatten(start_dim=1)
+    assert Tensor(np.ones((2, 3, 4))).flatten(start_dim=1).shape == (2, 12)
