@@ -11,9 +11,18 @@ from hypothesis import strategies as st
 import minigrad
 from minigrad import backward_steps, gradcheck
 from minigrad.nn import conv as conv_module
-from minigrad.nn.conv import AvgPool2d, Conv2d, MaxPool2d, avg_pool2d, conv2d, max_pool2d
+from minigrad.nn.conv import (
+    AvgPool2d,
+    Conv2d,
+    MaxPool2d,
+    avg_pool2d,
+    conv2d,
+    max_pool2d,
+)
 from minigrad.nn.module import Sequential
 from minigrad.tensor import Tensor, float32, float64
+
+from .helpers import assert_close
 
 DRAWN = settings(max_examples=150, deadline=None)
 
@@ -46,10 +55,6 @@ def drawn_input(rng, shape, channels_last, values="normal"):
         data = rng.standard_normal((n, h, w, c))
     data = data.transpose(0, 3, 1, 2)
     return data if channels_last else np.ascontiguousarray(data)
-
-
-def assert_close(ours, theirs):
-    np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 # ---------------------------------------------------------------------- against PyTorch

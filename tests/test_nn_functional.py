@@ -13,19 +13,12 @@ from minigrad import gradcheck
 from minigrad.nn import functional as F
 from minigrad.tensor import Tensor, float64, int64
 
+from .helpers import assert_close, leaf
+
 sizes = st.integers(1, 5)
 seeds = st.integers(0, 2**32 - 1)
 reductions = pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 examples = settings(max_examples=25, deadline=None)
-
-
-def assert_close(ours, theirs):
-    theirs = theirs.detach().numpy() if hasattr(theirs, "detach") else theirs
-    np.testing.assert_allclose(np.asarray(ours, dtype=np.float64), theirs, rtol=1e-9, atol=1e-12)
-
-
-def leaf(array):
-    return Tensor(array, dtype=float64, requires_grad=True)
 
 
 def compare_with_torch(torch, our_op, torch_op, arrays, seed=0):

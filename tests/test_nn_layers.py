@@ -16,20 +16,13 @@ from minigrad.nn.module import Sequential
 from minigrad.nn.scalar import MLP, Layer
 from minigrad.tensor import Tensor, float32, float64
 
+from .helpers import assert_close, leaf
+
 sizes = st.integers(1, 5)
 seeds = st.integers(0, 2**32 - 1)
 examples = settings(max_examples=25, deadline=None)
 # Our layers and Sequential under torch.nn's names, so that one function builds both models.
 OUR_NN = SimpleNamespace(**vars(nn), Sequential=Sequential)
-
-
-def assert_close(ours, theirs):
-    theirs = theirs.detach().numpy() if hasattr(theirs, "detach") else theirs
-    np.testing.assert_allclose(np.asarray(ours, dtype=np.float64), theirs, rtol=1e-9, atol=1e-12)
-
-
-def leaf(array):
-    return Tensor(array, dtype=float64, requires_grad=True)
 
 
 def copy_weights(torch, ours, theirs, seed=0):

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from minigrad import tensor as mt
 from minigrad.tensor import Tensor
 
+from .helpers import assert_close
 from .test_tensor import CASES, MINIGRAD, weights
 
 
@@ -33,10 +34,6 @@ def torch_library(torch):
         amax=reducing_all_for_none(torch.amax),
         amin=reducing_all_for_none(torch.amin),
     )
-
-
-def assert_close(ours, theirs):
-    np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 def both(torch, arrays, requires_grad=True):
