@@ -1,0 +1,430 @@
+"""``ConvExplorer``: a 3x3 kernel sliding over an 8x8 digit, and the gradient of one output pixel.
+
+The learner picks a digit, sets the nine weights of the kernel (or a preset), and picks an output
+pixel. The explorer runs minigrad's ``conv2d`` with padding 1 (8x8 in, 8x8 out), then asks the
+engine for the gradient of that one output pixel: with respect to the kernel it is the 3x3 input
+patch under the kernel, with respect to the input it is the kernel laid over the receptive field.
+Nothing here computes a gradient by hand; ``backward()`` does, and the drawing shows what it found.
+"""
+
+import functools
+
+import ipywidgets as widgets
+import numpy as np
+
+import minigrad
+from minigrad.nn.functional import conv2d
+from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, diverging_array
+
+__all__ = ["PRESETS", "ConvExplorer", "load_digit_images"]
+
+# The presets, as their nine weights. The blur is the 3x3 binomial (Gaussian-like) kernel, whose
+# weights are exact in binary, so a slider holds them exactly.
+PRESETS = {
+    "identity": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+    "edge": np.array([[0.0, -1.0, 0.0], [-1.0, 4.0, -1.0], [0.0, -1.0, 0.0]]),
+    "blur": np.array([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]) / 16,
+    "sharpen": np.array([[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]]),
+}
+CUSTOM = "custom"
+WEIGHT_RANGE = 5.0  # each kernel slider runs from -WEIGHT_RANGE to +WEIGHT_RANGE
+SIZE = 8  # the digits are 8x8; padding 1 keeps the output 8x8
+
+# Geometry of the drawing, in pixels. The input is drawn with its ring of zero padding (10x10 cells),
+# and the input gradient sits right under the image's own 8x8 cells so that the two line up.
+CELL = 24
+KERNEL_CELL = 44
+MARGIN = 12
+TOP = 26  # room for the titles
+GAP = 36  # room for the "∗" and "=" between panels
+ROW_GAP = 46
+
+
+def _layout():
+    padded = (SIZE + 2) * CELL
+    kernel_side = 3 * KERNEL_CELL
+    input_x = MARGIN
+    kernel_x = input_x + padded + GAP
+    output_x = kernel_x + kernel_side + GAP
+    second_row = TOP + padded + ROW_GAP
+    # name: (x, y, cell size, rows and columns drawn); the input's first cell is the padding's.
+    return {
+        "input": (input_x, TOP, CELL, SIZE + 2),
+        "kernel": (kernel_x, TOP + (padded - kernel_side) / 2, KERNEL_CELL, 3),
+        "output": (output_x, TOP + CELL, CELL, SIZE),
+        "input_grad": (input_x + CELL, second_row, CELL, SIZE),
+        "kernel_grad": (kernel_x, second_row, KERNEL_CELL, 3),
+    }
+
+
+PANELS = _layout()
+WIDTH = PANELS["output"][0] + SIZE * CELL + MARGIN
+HEIGHT = PANELS["input_grad"][1] + SIZE * CELL + MARGIN
+
+
+@functools.lru_cache(maxsize=1)
+def load_digit_images():
+    """scikit-learn's 1797 digits as (images (n, 8, 8) float64 in [0, 1], labels (n,) int).
+
+    The pixels are counts 0..16, scaled to [0, 1] as everywhere in the course. Loaded once.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError("ConvExplorer needs scikit-learn, from the lab extra: pip install 'minigrad[lab]'") from None
+    digits = load_digits()
+    images = digits.images.astype(np.float64) / 16
+    images.flags.writeable = False
+    labels = digits.target.copy()
+    labels.flags.writeable = False
+    return images, labels
+
+
+def _frozen(array):
+    array = np.array(array, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def _greys(values):
+    """0 white to 1 black, as digits are usually shown; an array of '#rrggbb' strings."""
+    level = np.rint(255 * (1 - np.clip(values, 0.0, 1.0))).astype(int)
+    part = np.char.zfill(np.char.mod("%x", level), 2)
+    return np.char.add("#", np.char.add(np.char.add(part, part), part))
+
+
+def _short(value):
+    """A weight as short text: two decimals without trailing zeros, and never '-0'."""
+    text = f"{float(value) + 0.0:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _scale(values):
+    return float(np.max(np.abs(values))) or 1.0
+
+
+class ConvExplorer(widgets.VBox):
+    """A 3x3 convolution on a digit, and the gradient of one output pixel, computed by the engine.
+
+    State: ``index``, ``label``, ``image`` (8x8), ``kernel`` (3x3), ``preset``, ``output`` (8x8),
+    ``pixel`` ((row, column)), ``kernel_grad`` (3x3), ``input_grad`` (8x8), and ``svg``.
+    Controls: ``digit_slider``, ``preset_dropdown``, ``weight_sliders`` (3x3 nested list),
+    ``row_slider``, ``column_slider``; methods ``set_digit``, ``set_kernel``, ``select_pixel``.
+    """
+
+    def __init__(self, index=0, kernel="edge", pixel=(3, 4), digits=None):
+        """``digits`` is an optional (images (n, 8, 8), labels (n,)) pair; sklearn's digits by default."""
+        images, labels = load_digit_images() if digits is None else digits
+        self._images = np.asarray(images, dtype=np.float64)
+        self._labels = np.asarray(labels)
+        if self._images.ndim != 3 or self._images.shape[1:] != (SIZE, SIZE) or len(self._labels) != len(self._images):
+            raise ValueError(f"ConvExplorer: digits must be (n, {SIZE}, {SIZE}) images and n labels")
+        self._holding = False  # True while a method sets several controls: recompute once, at the end
+
+        self.digit_slider = widgets.IntSlider(
+            value=0, min=0, max=len(self._images) - 1, description="digit", continuous_update=True
+        )
+        self.label_text = widgets.HTML()
+        self.preset_dropdown = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=CUSTOM, description="kernel")
+        self.weight_sliders = [
+            [
+                widgets.FloatSlider(
+                    value=0.0,
+                    min=-WEIGHT_RANGE,
+                    max=WEIGHT_RANGE,
+                    step=0.05,
+                    readout_format=".2f",
+                    layout=widgets.Layout(width="180px"),
+                )
+                for _ in range(3)
+            ]
+            for _ in range(3)
+        ]
+        self.row_slider = widgets.IntSlider(value=0, min=0, max=SIZE - 1, description="row")
+        self.column_slider = widgets.IntSlider(value=0, min=0, max=SIZE - 1, description="column")
+        self.figure = widgets.HTML()
+
+        kernel_grid = widgets.GridBox(
+            [s for row in self.weight_sliders for s in row],
+            layout=widgets.Layout(grid_template_columns="repeat(3, 180px)", grid_gap="2px 6px"),
+        )
+        super().__init__(
+            [
+                widgets.HBox([self.digit_slider, self.label_text]),
+                widgets.HBox([self.preset_dropdown, widgets.HTML("<i>or set the nine weights:</i>")]),
+                kernel_grid,
+                widgets.HBox([widgets.HTML("<b>output pixel</b>"), self.row_slider, self.column_slider]),
+                self.figure,
+            ]
+        )
+
+        self._holding = True
+        self.set_digit(index)
+        self.set_kernel(kernel)
+        self.select_pixel(*pixel)
+        self._holding = False
+        self._forward()
+
+        self.digit_slider.observe(self._on_digit, "value")
+        self.preset_dropdown.observe(self._on_preset, "value")
+        for slider in self._sliders():
+            slider.observe(self._on_weight, "value")
+        self.row_slider.observe(self._on_pixel, "value")
+        self.column_slider.observe(self._on_pixel, "value")
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def index(self):
+        return self.digit_slider.value
+
+    @property
+    def label(self):
+        return int(self._labels[self.index])
+
+    @property
+    def image(self):
+        return self._image
+
+    @property
+    def kernel(self):
+        return self._kernel
+
+    @property
+    def preset(self):
+        """The name of the preset the kernel equals, or 'custom'."""
+        return self.preset_dropdown.value
+
+    @property
+    def output(self):
+        return self._output
+
+    @property
+    def pixel(self):
+        return (self.row_slider.value, self.column_slider.value)
+
+    @property
+    def kernel_grad(self):
+        """d output[pixel] / d kernel, from the engine: the input patch under the kernel."""
+        return self._kernel_grad
+
+    @property
+    def input_grad(self):
+        """d output[pixel] / d input, from the engine: the kernel over the receptive field."""
+        return self._input_grad
+
+    @property
+    def svg(self):
+        return self.figure.value
+
+    def __repr__(self):
+        try:
+            return f"ConvExplorer(digit {self.index} (label {self.label}), kernel {self.preset!r}, pixel {self.pixel})"
+        except AttributeError:  # asked before __init__ has built the controls
+            return "ConvExplorer(...)"
+
+    # ------------------------------------------------------------------ actions
+
+    def set_digit(self, index):
+        if not 0 <= index < len(self._images):
+            raise ValueError(f"set_digit: index must be in 0..{len(self._images) - 1}, got {index}")
+        self.digit_slider.value = int(index)
+        if self._holding:  # the observer is not listening (yet), or will not act
+            self._read_digit()
+
+    def set_kernel(self, kernel):
+        """Set the nine weight sliders from a 3x3 array or a preset's name, then recompute once."""
+        if isinstance(kernel, str):
+            if kernel not in PRESETS:
+                raise ValueError(f"set_kernel: unknown preset {kernel!r}; choose one of {', '.join(PRESETS)}")
+            values = PRESETS[kernel]
+        else:
+            values = np.asarray(kernel, dtype=np.float64)
+            if values.shape != (3, 3):
+                raise ValueError(f"set_kernel: expected a 3x3 kernel, got shape {values.shape}")
+            if np.any(np.abs(values) > WEIGHT_RANGE) or not np.all(np.isfinite(values)):
+                raise ValueError(f"set_kernel: weights must lie within ±{WEIGHT_RANGE:g}, got {values.tolist()}")
+        was_holding, self._holding = self._holding, True
+        try:
+            for slider, value in zip(self._sliders(), values.ravel()):
+                slider.value = float(value)
+        finally:
+            self._holding = was_holding
+        self._read_kernel()
+        if not self._holding:
+            self._forward()
+
+    def select_pixel(self, row, column):
+        """Choose the output pixel whose gradient is shown."""
+        for name, value in (("row", row), ("column", column)):
+            if not 0 <= value < SIZE:
+                raise ValueError(f"select_pixel: {name} must be in 0..{SIZE - 1}, got {value}")
+        was_holding, self._holding = self._holding, True
+        try:
+            self.row_slider.value, self.column_slider.value = int(row), int(column)
+        finally:
+            self._holding = was_holding
+        if not self._holding:
+            self._backward()
+            self._draw()
+
+    # ------------------------------------------------------------------ observers
+
+    def _sliders(self):
+        return [s for row in self.weight_sliders for s in row]
+
+    def _on_digit(self, change):
+        if not self._holding:
+            self._read_digit()
+            self._forward()
+
+    def _on_preset(self, change):
+        if not self._holding and change["new"] != CUSTOM:
+            self.set_kernel(change["new"])
+
+    def _on_weight(self, change):
+        if not self._holding:
+            self._read_kernel()
+            self._forward()
+
+    def _on_pixel(self, change):
+        if not self._holding:
+            self._backward()
+            self._draw()
+
+    # ------------------------------------------------------------------ computing
+
+    def _read_digit(self):
+        self._image = _frozen(self._images[self.index])
+        self.label_text.value = f"label <b>{self.label}</b>"
+
+    def _read_kernel(self):
+        self._kernel = _frozen([s.value for s in self._sliders()]).reshape(3, 3)
+        name = next((n for n, p in PRESETS.items() if np.array_equal(p, self._kernel)), CUSTOM)
+        was_holding, self._holding = self._holding, True
+        try:
+            self.preset_dropdown.value = name
+        finally:
+            self._holding = was_holding
+
+    def _forward(self):
+        """Build the graph: input and kernel as float64 leaves, their convolution, then its gradient."""
+        self._x = minigrad.Tensor(self._image.reshape(1, 1, SIZE, SIZE), requires_grad=True, dtype=minigrad.float64)
+        self._w = minigrad.Tensor(self._kernel.reshape(1, 1, 3, 3), requires_grad=True, dtype=minigrad.float64)
+        self._out = conv2d(self._x, self._w, padding=1)
+        self._output = _frozen(self._out.data[0, 0])
+        self._backward()
+        self._draw()
+
+    def _backward(self):
+        """The gradient of one output pixel, by the engine. The graph is reused: only the leaves'
+        gradients (which accumulate across passes, as in PyTorch) are reset first."""
+        self._x.zero_grad()
+        self._w.zero_grad()
+        r, c = self.pixel
+        self._out[0, 0, r, c].backward()
+        self._kernel_grad = _frozen(self._w.grad[0, 0])
+        self._input_grad = _frozen(self._x.grad[0, 0])
+
+    # ------------------------------------------------------------------ drawing
+
+    def _draw(self):
+        d = Drawing(WIDTH, HEIGHT)
+        r, c = self.pixel
+        value = self._output[r, c]
+
+        # The input with its ring of zero padding, and the receptive field of the chosen pixel:
+        # rows r-1..r+1 and columns c-1..c+1 of the image, that is r..r+2 and c..c+2 of the padded grid.
+        x, y, cell, n = PANELS["input"]
+        d.text(x, y - 10, f"input: digit {self.index}, label {self.label}", size=12, fill=INK)
+        padded = np.pad(self._image, 1)
+        colors = _greys(padded)
+        d.grid(colors, x, y, n * cell, n * cell)
+        d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED, stroke_dasharray="3 3")
+        d.rect(x + cell, y + cell, SIZE * cell, SIZE * cell, fill="none", stroke=MUTED)
+        d.text(x + 2, y + n * cell + 12, "padding 1: zeros around", size=10, fill=MUTED)
+        d.rect(
+            x + c * cell,
+            y + r * cell,
+            3 * cell,
+            3 * cell,
+            fill="none",
+            stroke=HIGHLIGHT,
+            stroke_width=3,
+            class_="receptive-field",
+        )
+
+        # The kernel, with its weights written in.
+        x, y, cell, n = PANELS["kernel"]
+        d.text(
+            PANELS["input"][0] + (SIZE + 2) * CELL + GAP / 2,
+            y + 1.5 * cell + 6,
+            "∗",
+            size=20,
+            fill=INK,
+            text_anchor="middle",
+        )
+        d.text(x, y - 10, f"kernel ({self.preset})", size=12, fill=INK)
+        self._numbered_grid(d, self._kernel, x, y, cell)
+
+        # The output, with the chosen pixel.
+        x, y, cell, n = PANELS["output"]
+        d.text(x - GAP / 2, PANELS["kernel"][1] + 1.5 * KERNEL_CELL + 6, "=", size=20, fill=INK, text_anchor="middle")
+        d.text(x, y - 10, "output (conv2d, padding 1)", size=12, fill=INK)
+        d.grid(diverging_array(self._output, _scale(self._output)), x, y, n * cell, n * cell)
+        d.rect(
+            x + c * cell, y + r * cell, cell, cell, fill="none", stroke=HIGHLIGHT, stroke_width=3, class_="output-pixel"
+        )
+        d.text(x, y + n * cell + 18, f"out[{r}, {c}] = {value:.3f}", size=12, fill=INK)
+        d.text(x, y + n * cell + 34, "= sum(kernel * patch)", size=12, fill=MUTED)
+
+        # The gradients the engine found, right under what they are gradients with respect to.
+        x, y, cell, n = PANELS["input_grad"]
+        d.text(PANELS["input"][0], y - 10, f"d out[{r}, {c}] / d input", size=12, fill=INK)
+        d.grid(diverging_array(self._input_grad, _scale(self._input_grad)), x, y, n * cell, n * cell)
+        d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED)
+        top, left = max(r - 1, 0), max(c - 1, 0)
+        bottom, right = min(r + 2, SIZE), min(c + 2, SIZE)
+        d.rect(
+            x + left * cell,
+            y + top * cell,
+            (right - left) * cell,
+            (bottom - top) * cell,
+            fill="none",
+            stroke=HIGHLIGHT,
+            stroke_width=3,
+            class_="receptive-field-grad",
+        )
+        # Inside the receptive field the gradient is a weight of the kernel: write it in.
+        scale = _scale(self._input_grad)
+        for i in range(top, bottom):
+            for j in range(left, right):
+                g = self._input_grad[i, j]
+                ink = "white" if abs(g) > 0.6 * scale else INK
+                d.text(
+                    x + (j + 0.5) * cell, y + (i + 0.5) * cell + 3, _short(g), size=8, fill=ink, text_anchor="middle"
+                )
+
+        x, y, cell, n = PANELS["kernel_grad"]
+        d.text(x, y - 10, f"d out[{r}, {c}] / d kernel", size=12, fill=INK)
+        self._numbered_grid(d, self._kernel_grad, x, y, cell)
+        d.text(x, y + 3 * cell + 18, "= the input patch", size=12, fill=MUTED)
+
+        self.figure.value = d.to_svg()
+
+    @staticmethod
+    def _numbered_grid(d, values, x, y, cell):
+        scale = _scale(values)
+        d.grid(diverging_array(values, scale), x, y, 3 * cell, 3 * cell)
+        d.rect(x, y, 3 * cell, 3 * cell, fill="none", stroke=MUTED)
+        for i in range(3):
+            for j in range(3):
+                ink = "white" if abs(values[i, j]) > 0.6 * scale else INK
+                d.text(
+                    x + (j + 0.5) * cell,
+                    y + (i + 0.5) * cell + 4,
+                    _short(values[i, j]),
+                    size=11,
+                    fill=ink,
+                    text_anchor="middle",
+                )
