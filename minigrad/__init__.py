@@ -9,6 +9,7 @@ from minigrad.autograd import backward_steps, is_grad_enabled, no_grad, topologi
 from minigrad.gradcheck import gradcheck
 from minigrad.rng import manual_seed
 from minigrad.scalar import Value, dot
+from minigrad.serialization import load, save
 from minigrad.tensor import (
     Tensor,
     arange,
@@ -46,6 +47,7 @@ __all__ = [
     "gradcheck",
     "int64",
     "is_grad_enabled",
+    "load",
     "manual_seed",
     "no_grad",
     "ones",
@@ -54,6 +56,7 @@ __all__ = [
     "rand_like",
     "randn",
     "randn_like",
+    "save",
     "stack",
     "topological_order",
     "where",

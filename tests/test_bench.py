@@ -1,11 +1,9 @@
-"""The benchmarks compare like with like: every engine computes the same losses."""
+"""The benchmarks compare like with like, and the conv lesson's network reaches its accuracy."""
 
 import importlib.util
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("micrograd")
 
 
 def load_bench(name):
@@ -17,8 +15,15 @@ def load_bench(name):
 
 
 def test_scalar_engines_start_from_the_same_weights_and_agree_on_the_losses():
+    pytest.importorskip("micrograd")
     bench = load_bench("scalar_vs_micrograd")
     histories, spread, agree = bench.losses_agree(steps=2)
     assert len(histories) == 3
     assert agree, f"relative spread {spread}"
     assert histories[0][1] < histories[0][0]
+
+
+def test_the_conv_lessons_network_reaches_98_percent_on_held_out_digits():
+    bench = load_bench("conv_digits")
+    accuracy, _ = bench.train_and_test(seed=0)
+    assert accuracy >= 0.98
