@@ -1,1 +1,9 @@
 """Interactive explorers for the course, built from ipywidgets on top of minigrad's public API."""
+
+from widgets.backward_explorer import BackwardExplorer
+from widgets.conv_explorer import ConvExplorer
+from widgets.descent_explorer import DescentExplorer
+from widgets.neuron_explorer import NeuronExplorer
+from widgets.playground import TrainingPlayground
+
+__all__ = ["BackwardExplorer", "ConvExplorer", "DescentExplorer", "NeuronExplorer", "TrainingPlayground"]

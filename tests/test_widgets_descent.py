@@ -1,0 +1,185 @@
+"""DescentExplorer, driven from Python: its paths are minigrad.optim's, step for step."""
+
+import re
+
+import numpy as np
+import pytest
+
+import minigrad
+from minigrad.optim import SGD, Adam
+from widgets.descent_explorer import LINE_X, LINE_Y, SURFACES, DescentExplorer
+
+# The surfaces written out again, independently of the widget's code.
+BY_HAND = {
+    "bowl": lambda p: p[0] ** 2 + p[1] ** 2,
+    "valley": lambda p: 0.5 * p[0] ** 2 + 10 * p[1] ** 2,
+    "rosenbrock": lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2,
+    "line_fit": lambda p: (
+        (
+            p[0] * minigrad.Tensor(LINE_X, dtype=minigrad.float64)
+            + p[1]
+            - minigrad.Tensor(LINE_Y, dtype=minigrad.float64)
+        )
+        ** 2
+    ).mean(),
+    "parabola": lambda p: p[0] ** 2,
+    "two_minima": lambda p: p[0] ** 4 - 3 * p[0] ** 2 + p[0],
+}
+
+
+def optimize_directly(surface, optimizer, lr, momentum, steps, start):
+    p = minigrad.Tensor(start, dtype=minigrad.float64, requires_grad=True)
+    opt = {
+        "sgd": lambda: SGD([p], lr=lr),
+        "momentum": lambda: SGD([p], lr=lr, momentum=momentum),
+        "adam": lambda: Adam([p], lr=lr, betas=(momentum, 0.999)),
+    }[optimizer]()
+    path = [p.data.copy()]
+    for _ in range(steps):
+        opt.zero_grad()
+        BY_HAND[surface](p).backward()
+        opt.step()
+        path.append(p.data.copy())
+    return np.array(path)
+
+
+def polyline_points(drawing, css_class):
+    match = re.search(rf'<polyline points="([^"]*)" fill="none"[^>]*class="{css_class}"', drawing)
+    assert match, f"no polyline of class {css_class}"
+    return [tuple(map(float, pair.split(","))) for pair in match.group(1).split()]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("surface", ["valley", "line_fit", "two_minima"])
+def test_the_trajectory_is_the_one_minigrad_optim_takes(surface, optimizer):
+    explorer = DescentExplorer(surface=surface, optimizer=optimizer, momentum=0.8, steps=40)
+    assert not explorer.diverged
+    expected = optimize_directly(surface, optimizer, explorer.lr, 0.8, 40, SURFACES[surface].start)
+    np.testing.assert_allclose(explorer.trajectory, expected, rtol=1e-12, atol=1e-14)
+    with minigrad.no_grad():
+        losses = [BY_HAND[surface](minigrad.Tensor(x, dtype=minigrad.float64)).item() for x in expected]
+    np.testing.assert_allclose(explorer.losses, losses, rtol=1e-12, atol=1e-14)
+
+
+def test_sgd_on_the_bowl_and_the_parabola_is_the_closed_form_update():
+    explorer = DescentExplorer(surface="bowl", optimizer="sgd", lr=0.1, steps=30)
+    x = np.array(SURFACES["bowl"].start)
+    expected = [x]
+    for _ in range(30):
+        x = x - 0.1 * (2 * x)  # x_{k+1} = x_k - lr * grad f(x_k), grad of x^2 + y^2 is 2 (x, y)
+        expected.append(x)
+    np.testing.assert_array_equal(explorer.trajectory, np.array(expected))
+
+    explorer = DescentExplorer(surface="parabola", optimizer="sgd", lr=0.2, steps=10, start=(1.5,))
+    assert explorer.trajectory.shape == (11, 1)
+    np.testing.assert_allclose(explorer.trajectory[:, 0], 1.5 * 0.6 ** np.arange(11), rtol=1e-13)
+
+
+def test_a_large_learning_rate_on_the_bowl_diverges_and_says_where():
+    explorer = DescentExplorer(surface="bowl", optimizer="sgd", lr=1.05)
+    # Each step multiplies the point by 1 - 2 lr = -1.1: (-2.5, 2) -> (2.75, -2.2) -> (-3.025, 2.42), off the plot.
+    assert explorer.diverged and explorer.diverged_at == 2 and explorer.outcome == "diverged"
+    assert len(explorer.trajectory) == len(explorer.losses) == 3
+    np.testing.assert_allclose(explorer.trajectory[-1], [-3.025, 2.42])
+    assert "diverged at step 2" in explorer.status
+    assert "diverged at step 2" in explorer.status_label.value
+    assert 'class="exit"' in explorer.view.value and "diverged at step 2</text>" in explorer.view.value
+    np.testing.assert_allclose(explorer.exit_point[0], -3.0)  # where the last segment crosses the edge x = -3
+    assert repr(explorer) == "DescentExplorer(surface='bowl', optimizer='sgd', lr=1.05, 50 steps, diverged at step 2)"
+
+
+def test_a_small_learning_rate_on_the_bowl_heads_steadily_for_the_minimum():
+    explorer = DescentExplorer(surface="bowl", optimizer="sgd", lr=0.01, steps=200)
+    distances = np.linalg.norm(explorer.trajectory, axis=1)
+    assert not explorer.diverged
+    assert np.all(np.diff(distances) < 0) and np.all(np.diff(explorer.losses) < 0)
+    assert distances[-1] < 0.05 * distances[0]
+
+
+def test_adam_makes_progress_on_rosenbrock():
+    explorer = DescentExplorer(surface="rosenbrock", optimizer="adam", lr=0.2, steps=200)
+    assert not explorer.diverged
+    assert explorer.losses[-1] < 0.02 * explorer.losses[0]
+    assert np.linalg.norm(explorer.trajectory[-1] - 1) < 0.5 * np.linalg.norm(explorer.trajectory[0] - 1)
+
+
+def test_converging_to_a_local_or_the_global_minimum_is_told_apart():
+    sgd = DescentExplorer(surface="two_minima", optimizer="sgd")
+    assert sgd.outcome == "converged" and "a local minimum at x = 1.13" in sgd.status
+    momentum = DescentExplorer(surface="two_minima", optimizer="momentum", steps=100)
+    assert momentum.outcome == "converged" and "the global minimum at x = -1.3" in momentum.status
+
+
+def test_the_line_fits_minimum_is_least_squares_and_the_widget_gets_there():
+    ((w, b),) = SURFACES["line_fit"].minima
+    np.testing.assert_allclose([w, b], np.polyfit(LINE_X, LINE_Y, 1), rtol=1e-12)
+    explorer = DescentExplorer(surface="line_fit", optimizer="sgd", lr=0.1, steps=200)
+    assert explorer.outcome == "converged"
+    np.testing.assert_allclose(explorer.trajectory[-1], [w, b], atol=1e-3)
+
+
+def test_2d_surfaces_draw_a_heatmap_and_1d_surfaces_draw_a_curve():
+    for name, surface in SURFACES.items():
+        drawing = DescentExplorer(surface=name).view.value
+        if surface.dims == 2:
+            assert 'class="surface-curve"' not in drawing
+            assert drawing.count("<rect") > 400  # the heatmap's cells
+        else:
+            curve = polyline_points(drawing, "surface-curve")
+            assert len(curve) > 100
+            xs = [x for x, _ in curve]
+            assert xs == sorted(xs)
+
+
+def test_the_svg_holds_the_trajectory_from_start_to_end():
+    explorer = DescentExplorer(surface="valley", optimizer="momentum", steps=30)
+    drawing = explorer.view.value
+    path = polyline_points(drawing, "trajectory")
+    assert len(path) == len(explorer.trajectory) == 31
+    assert drawing.count('class="iterate"') == 31
+    assert 'class="start"' in drawing and 'class="end"' in drawing
+    # Screen x grows with the parameter's x: the path's horizontal order is the trajectory's.
+    order = np.argsort(explorer.trajectory[:, 0], kind="stable")
+    screen = np.array([x for x, _ in path])
+    assert np.all(np.diff(screen[order]) >= -0.1)
+    assert drawing == DescentExplorer(surface="valley", optimizer="momentum", steps=30).view.value
+
+
+def test_every_control_reruns():
+    explorer = DescentExplorer(surface="bowl")
+    runs, path = explorer.runs, explorer.trajectory
+    explorer.lr_slider.value = 0.02
+    assert explorer.runs == runs + 1 and not np.array_equal(explorer.trajectory, path)
+    explorer.steps_slider.value = 20
+    assert len(explorer.trajectory) == 21
+    explorer.start_x_slider.value = 1.0
+    assert explorer.trajectory[0, 0] == 1.0
+    explorer.optimizer_dropdown.value = "adam"
+    assert not explorer.momentum_slider.disabled
+    before = explorer.trajectory
+    explorer.momentum_slider.value = 0.5
+    assert not np.array_equal(explorer.trajectory, before)
+    runs = explorer.runs
+    explorer.surface_dropdown.value = "rosenbrock"
+    assert explorer.runs == runs + 1  # one run, though the start and lr sliders moved too
+    assert explorer.lr == SURFACES["rosenbrock"].lr
+    assert tuple(explorer.trajectory[0]) == SURFACES["rosenbrock"].start
+    explorer.surface_dropdown.value = "parabola"
+    assert explorer.trajectory.shape[1] == 1 and explorer.start_y_slider.layout.visibility == "hidden"
+    explorer.optimizer_dropdown.value = "sgd"
+    assert explorer.momentum_slider.disabled
+
+
+def test_the_repr_is_short_and_stable():
+    assert repr(DescentExplorer()) == "DescentExplorer(surface='bowl', optimizer='sgd', lr=0.1, 50 steps, converged)"
+    assert (
+        repr(DescentExplorer(surface="valley", optimizer="adam"))
+        == "DescentExplorer(surface='valley', optimizer='adam', lr=0.05, 50 steps, not converged)"
+    )
+
+
+def test_unknown_names_are_errors_that_list_the_choices():
+    with pytest.raises(ValueError, match="choose one of bowl, valley"):
+        DescentExplorer(surface="saddle")
+    with pytest.raises(ValueError, match="choose one of sgd, momentum, adam"):
+        DescentExplorer(optimizer="lbfgs")

@@ -1,0 +1,201 @@
+"""NeuronExplorer, driven from Python: its numbers are those of a Value graph built by hand."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import minigrad
+from minigrad import Value
+from widgets import svg
+from widgets.neuron_explorer import NeuronExplorer, forward
+
+TARGETS = {"tanh": (-1.0, 1.0), "linear": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 1.0)}
+
+
+def act(z, activation):
+    return {"tanh": z.tanh, "sigmoid": z.sigmoid, "relu": z.relu, "linear": lambda: z}[activation]()
+
+
+def by_hand(explorer):
+    """The loss and the gradients from a fresh Value computation, written out without the widget's code."""
+    p = {name: Value(value) for name, value in explorer.parameters.items()}
+    low, high = TARGETS[explorer.activation]
+    total = Value(0.0)
+    for (x1, x2), positive in zip(explorer.points, explorer.labels):
+        if explorer.hidden == 0:
+            out = act(p["w1"] * x1 + p["w2"] * x2 + p["b"], explorer.activation)
+        else:
+            h1 = act(p["h1_w1"] * x1 + p["h1_w2"] * x2 + p["h1_b"], explorer.activation)
+            h2 = act(p["h2_w1"] * x1 + p["h2_w2"] * x2 + p["h2_b"], explorer.activation)
+            out = act(p["o_w1"] * h1 + p["o_w2"] * h2 + p["o_b"], explorer.activation)
+        total = total + (out - (high if positive else low)) ** 2
+    loss = total / len(explorer.points)
+    loss.backward()
+    return loss.data, {name: v.grad for name, v in p.items()}
+
+
+def assert_matches_by_hand(explorer):
+    loss, grads = by_hand(explorer)
+    assert explorer.loss == pytest.approx(loss, rel=1e-12, abs=1e-15)
+    assert explorer.gradients.keys() == grads.keys()
+    for name, grad in grads.items():
+        assert explorer.gradients[name] == pytest.approx(grad, rel=1e-10, abs=1e-14), name
+
+
+def bars(explorer):
+    """Each gradient bar as drawn: name -> (x, width, fill)."""
+    found = re.findall(
+        r'<rect x="([-\d.]+)" y="[-\d.]+" width="([\d.]+)" height="[\d.]+" fill="(#[0-9a-f]{6})" '
+        r'class="grad-bar" data-param="(\w+)"',
+        explorer.view.value,
+    )
+    return {name: (float(x), float(width), fill) for x, width, fill, name in found}
+
+
+def test_one_neuron_has_three_parameters_and_its_gradients_are_those_of_a_fresh_value_graph():
+    explorer = NeuronExplorer()
+    assert list(explorer.parameters) == ["w1", "w2", "b"]
+    assert list(explorer.sliders) == ["w1", "w2", "b"]
+    assert len(explorer.outputs) == len(explorer.points) == 8
+    assert_matches_by_hand(explorer)
+
+
+def test_the_2_2_1_net_has_nine_parameters_and_its_gradients_are_those_of_a_fresh_value_graph():
+    explorer = NeuronExplorer(hidden=2)
+    assert len(explorer.parameters) == len(explorer.gradients) == len(explorer.sliders) == 9
+    assert list(explorer.parameters) == ["h1_w1", "h1_w2", "h1_b", "h2_w1", "h2_w2", "h2_b", "o_w1", "o_w2", "o_b"]
+    assert_matches_by_hand(explorer)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hidden=st.sampled_from([0, 2]),
+    activation=st.sampled_from(["tanh", "sigmoid", "relu", "linear"]),
+    values=st.lists(st.floats(-3, 3), min_size=9, max_size=9),
+)
+def test_for_any_parameters_and_activation_the_loss_and_gradients_match_by_hand(hidden, activation, values):
+    explorer = NeuronExplorer(hidden=hidden, activation=activation)
+    explorer.set_parameters(**dict(zip(explorer.names, values)))
+    assert_matches_by_hand(explorer)
+
+
+def test_the_outputs_are_the_loss_graphs_and_the_loss_node_is_its_root():
+    explorer = NeuronExplorer()
+    w1, w2, b = explorer.parameters.values()
+    expected = [math.tanh(w1 * x1 + w2 * x2 + b) for x1, x2 in explorer.points]
+    assert explorer.outputs == pytest.approx(expected, rel=1e-12)
+    assert isinstance(explorer.loss_node, Value) and explorer.loss_node.data == explorer.loss
+    leaves = {v.label for v in minigrad.topological_order(explorer.loss_node) if v.label}
+    assert leaves == {"w1", "w2", "b"}
+
+
+def test_the_forward_function_gives_the_same_outputs_in_tensor_mode_as_in_scalar_mode():
+    explorer = NeuronExplorer(hidden=2)
+    x1, x2 = (minigrad.Tensor(explorer.points[:, i], dtype=minigrad.float64) for i in range(2))
+    batch = forward(explorer.parameters, x1, x2, hidden=2, activation="tanh")
+    np.testing.assert_allclose(batch.numpy(), explorer.outputs, rtol=1e-12)
+
+
+def test_the_step_button_moves_every_parameter_by_exactly_minus_lr_times_its_gradient_and_lowers_the_loss():
+    for hidden in (0, 2):
+        explorer = NeuronExplorer(hidden=hidden)
+        explorer.lr_slider.value = 0.01
+        before, grads, loss = explorer.parameters, explorer.gradients, explorer.loss
+        explorer.step_button.click()
+        assert explorer.parameters == {n: before[n] - 0.01 * grads[n] for n in before}
+        assert {n: s.value for n, s in explorer.sliders.items()} == explorer.parameters
+        assert explorer.loss < loss
+        assert explorer.steps_taken == 1
+        assert_matches_by_hand(explorer)
+
+
+def test_a_few_hundred_steps_separate_the_points():
+    explorer = NeuronExplorer()
+    assert explorer.correct < 8
+    for _ in range(200):
+        explorer.take_step()
+    assert explorer.correct == 8 and explorer.loss < 0.05
+    explorer.reset_button.click()
+    assert explorer.parameters == {"w1": 0.5, "w2": -1.0, "b": 0.5} and explorer.steps_taken == 0
+
+
+def test_a_slider_move_recomputes_everything():
+    explorer = NeuronExplorer()
+    svg_before, loss_before = explorer.view.value, explorer.loss
+    explorer.sliders["w2"].value = 1.25
+    assert explorer.parameters["w2"] == 1.25
+    assert explorer.loss != loss_before and explorer.view.value != svg_before
+    assert_matches_by_hand(explorer)
+
+
+def test_set_parameters_beyond_a_sliders_range_widens_it_instead_of_clipping():
+    explorer = NeuronExplorer()
+    explorer.set_parameters(w1=7.3, b=-5.5)
+    assert explorer.parameters == {"w1": 7.3, "w2": -1.0, "b": -5.5}
+    assert explorer.sliders["w1"].value == 7.3 and explorer.sliders["w1"].max >= 7.3
+    assert explorer.sliders["b"].value == -5.5 and explorer.sliders["b"].min <= -5.5
+    with pytest.raises(ValueError, match="unknown parameter w3"):
+        explorer.set_parameters(w3=1.0)
+
+
+def test_the_bars_show_each_gradients_sign_by_colour_and_its_relative_size_by_length():
+    explorer = NeuronExplorer(hidden=2)
+    drawn = bars(explorer)
+    assert set(drawn) == set(explorer.names)
+    grads = explorer.gradients
+    largest = max(abs(g) for g in grads.values())
+    longest = max(width for _, width, _ in drawn.values())
+    centre = min(x for name, (x, _, _) in drawn.items() if grads[name] > 0)
+    for name, (x, width, fill) in drawn.items():
+        assert width == pytest.approx(abs(grads[name]) / largest * longest, abs=0.11), name
+        if grads[name] > 0:
+            assert fill == svg.diverging(1, 1) and x == pytest.approx(centre, abs=0.06)
+        else:
+            assert fill == svg.diverging(-1, 1) and x + width == pytest.approx(centre, abs=0.11)
+
+
+def test_a_bar_changes_colour_when_its_gradient_changes_sign():
+    explorer = NeuronExplorer()
+    assert explorer.gradients["b"] < 0 and bars(explorer)["b"][2] == svg.diverging(-1, 1)
+    explorer.set_parameters(b=2.0)
+    assert explorer.gradients["b"] > 0 and bars(explorer)["b"][2] == svg.diverging(1, 1)
+
+
+def test_the_drawing_holds_the_region_every_point_and_its_output():
+    explorer = NeuronExplorer()
+    drawing = explorer.view.value
+    assert drawing.startswith("<svg") and drawing.count('class="point"') == 8
+    for out in explorer.outputs:
+        assert f">{out:.2f}</text>" in drawing
+    assert "loss (MSE) = " in drawing
+    assert drawing == NeuronExplorer().view.value  # deterministic
+
+
+def test_the_activation_sets_the_targets_and_the_threshold():
+    explorer = NeuronExplorer()
+    assert list(np.unique(explorer.targets)) == [-1.0, 1.0] and explorer.threshold == 0.0
+    explorer.activation_dropdown.value = "sigmoid"
+    assert list(np.unique(explorer.targets)) == [0.0, 1.0] and explorer.threshold == 0.5
+    assert all(0 < out < 1 for out in explorer.outputs)
+    assert_matches_by_hand(explorer)
+
+
+def test_a_data_set_can_be_passed_in():
+    explorer = NeuronExplorer(points=[[0, 1], [1, 0], [2, 2]], labels=[1, -1, 0], parameters={"w1": 1, "w2": 0, "b": 0})
+    assert list(explorer.labels) == [True, False, False]
+    assert explorer.outputs == pytest.approx([0.0, math.tanh(1), math.tanh(2)])
+    assert_matches_by_hand(explorer)
+    with pytest.raises(ValueError, match="3 points but labels"):
+        NeuronExplorer(points=[[0, 1], [1, 0], [2, 2]], labels=[1, 0])
+    with pytest.raises(ValueError, match="n x 2"):
+        NeuronExplorer(points=[0, 1, 2], labels=[1, 0, 1])
+
+
+def test_the_repr_is_short_stable_and_says_what_is_shown():
+    assert repr(NeuronExplorer()) == "NeuronExplorer(hidden=0, activation='tanh', 8 points, loss=1.711, 4/8 correct)"
+    assert repr(NeuronExplorer(hidden=2)) == repr(NeuronExplorer(hidden=2))
+    assert repr(NeuronExplorer(hidden=2)).startswith("NeuronExplorer(hidden=2, activation='tanh', 8 points, loss=")

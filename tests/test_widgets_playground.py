@@ -1,0 +1,236 @@
+"""TrainingPlayground, driven from Python as a learner's clicks would drive it."""
+
+import re
+
+import numpy as np
+import pytest
+
+from minigrad import Tensor, float64, nn
+from minigrad.nn import functional as F
+from minigrad.optim import SGD
+from widgets.playground import TrainingPlayground
+
+
+def parameters(playground):
+    return [a.copy() for pair in playground.layer_weights() for a in pair]
+
+
+def circles(svg, kind):
+    return re.findall(rf'<circle [^>]*class="{kind}"/>', svg)
+
+
+def test_a_tensor_step_is_one_sgd_step_on_the_batch():
+    playground = TrainingPlayground(dataset="moons", activation="tanh", lr=0.2, l2=0.001, batch_size=10, seed=4)
+    playground.step()
+    X, y = playground.last_batch
+    assert X.shape == (10, 2) and y.shape == (10,)
+    # The batch is 10 distinct training points with their labels.
+    rows = [np.flatnonzero((playground.X_train == x).all(axis=1)) for x in X]
+    assert all(len(r) == 1 for r in rows) and len({int(r[0]) for r in rows}) == 10
+    np.testing.assert_array_equal(playground.y_train[[int(r[0]) for r in rows]], y)
+
+    # The same network by hand: one generator, seeded once, handed to each Linear in turn.
+    rng = np.random.default_rng(4)
+    twin = nn.Sequential(
+        nn.Linear(2, 8, dtype=float64, generator=rng),
+        nn.Tanh(),
+        nn.Linear(8, 8, dtype=float64, generator=rng),
+        nn.Tanh(),
+        nn.Linear(8, 1, dtype=float64, generator=rng),
+    )
+    optimizer = SGD(twin.parameters(), lr=0.2, weight_decay=0.001)
+    loss = F.binary_cross_entropy_with_logits(twin(Tensor(X, dtype=float64)).reshape(-1), Tensor(y, dtype=float64))
+    loss.backward()
+    optimizer.step()
+    for mine, theirs in zip(parameters(playground), [p.data for p in twin.parameters()]):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"dataset": "circle", "activation": "tanh", "lr": 1.0},
+        {"dataset": "xor", "noise": 0.0, "activation": "relu", "lr": 1.0},
+    ],
+)
+def test_training_reaches_high_train_accuracy(settings):
+    playground = TrainingPlayground(**settings)
+    playground.step(300)
+    first, last = playground.history[0], playground.history[-1]
+    assert last["step"] == playground.step_count == 300 and len(playground.history) == 301
+    assert last["train_loss"] < first["train_loss"] / 3
+    assert last["train_accuracy"] >= 0.95
+    assert last["test_accuracy"] >= 0.85
+
+
+def test_changing_the_learning_rate_takes_effect_at_the_next_step_without_a_reset():
+    playground = TrainingPlayground(lr=0.01)
+    playground.step(3)
+    model, optimizer, before = playground.model, playground.optimizer, parameters(playground)
+    playground.lr_slider.value = 0.5
+    playground.l2_slider.value = 0.01
+    assert playground.optimizer is optimizer and playground.model is model
+    assert optimizer.lr == 0.5 and optimizer.weight_decay == 0.01
+    assert playground.step_count == 3 and len(playground.history) == 4
+    for a, b in zip(before, parameters(playground)):
+        np.testing.assert_array_equal(a, b)
+
+    playground.step()
+    # The step used the new rate and L2: p <- p - 0.5 (grad + 0.01 p), grad as the step left it.
+    grads = [p.grad for p in model.parameters()]
+    for old, new, g in zip(before, parameters(playground), grads):
+        np.testing.assert_allclose(new, old - 0.5 * (g + 0.01 * old), rtol=1e-12, atol=1e-15)
+    assert playground.step_count == 4
+
+
+@pytest.mark.parametrize(
+    "control, value",
+    [
+        ("dataset_picker", "xor"),
+        ("noise_slider", 0.25),
+        ("split_slider", 70),
+        ("layers_slider", 1),
+        ("neurons_slider", 4),
+        ("activation_picker", "relu"),
+        ("mode_picker", "scalar"),
+        ("seed_box", 3),
+    ],
+)
+def test_changing_data_network_or_mode_resets(control, value):
+    playground = TrainingPlayground()
+    playground.step(3)
+    model = playground.model
+    getattr(playground, control).value = value
+    assert playground.step_count == 0
+    assert [h["step"] for h in playground.history] == [0]
+    assert playground.model is not model
+    assert playground.optimizer.params == list(playground.model.parameters())
+
+
+def test_changing_the_batch_size_does_not_reset():
+    playground = TrainingPlayground()
+    playground.step(2)
+    playground.batch_slider.value = 25
+    assert playground.step_count == 2
+    playground.step()
+    assert len(playground.last_batch[0]) == 25 and playground.step_count == 3
+
+
+def test_the_reset_sizes_the_split_and_the_network():
+    playground = TrainingPlayground(n_samples=200)
+    playground.split_slider.value = 70
+    playground.layers_slider.value = 3
+    playground.neurons_slider.value = 5
+    assert (len(playground.X_train), len(playground.X_test)) == (140, 60)
+    assert playground.layers == [2, 5, 5, 5, 1]
+    assert [w.shape for w, _ in playground.layer_weights()] == [(5, 2), (5, 5), (5, 5), (1, 5)]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_scalar_and_tensor_modes_start_from_the_same_weights_and_loss(activation):
+    settings = {"dataset": "spiral", "hidden_layers": 2, "neurons": 6, "activation": activation, "seed": 11}
+    tensor = TrainingPlayground(mode="tensor", **settings)
+    scalar = TrainingPlayground(mode="scalar", **settings)
+    for a, b in zip(parameters(tensor), parameters(scalar)):
+        np.testing.assert_array_equal(a, b)
+    for key in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+        assert scalar.history[0][key] == pytest.approx(tensor.history[0][key], rel=1e-12)
+
+
+def test_both_modes_train_alike_as_they_see_the_same_batches():
+    settings = {"dataset": "xor", "hidden_layers": 1, "neurons": 4, "batch_size": 5, "seed": 2}
+    tensor, scalar = TrainingPlayground(mode="tensor", **settings), TrainingPlayground(mode="scalar", **settings)
+    tensor.step(3)
+    scalar.step(3)
+    for a, b in zip(parameters(tensor), parameters(scalar)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert scalar.history[-1]["train_loss"] == pytest.approx(tensor.history[-1]["train_loss"], rel=1e-10)
+    assert "scalar mode" in scalar.status.value and "scalar mode" not in tensor.status.value
+
+
+def test_the_boundary_shows_the_heatmap_and_the_train_and_test_points():
+    playground = TrainingPlayground(dataset="gaussians", grid_size=30)
+    playground.step(20)
+    svg = playground.boundary_svg()
+    assert svg == playground.boundary_view.value
+    heatmap = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"/>', svg)
+    assert len(heatmap) >= 30 * 30
+    # The two classes sit on either side of the boundary: both colours appear.
+    assert len(set(heatmap)) > 20
+    train, test = circles(svg, "train"), circles(svg, "test")
+    assert (len(train), len(test)) == (len(playground.X_train), len(playground.X_test))
+    assert all('stroke="white"' in c for c in train) and all('fill="white"' in c for c in test)
+
+
+def test_the_loss_curves_follow_the_history():
+    playground = TrainingPlayground()
+    playground.step(12)
+    svg = playground.loss_view.value
+    for name in ("train-loss", "test-loss"):
+        points = re.search(rf'<polyline points="([^"]*)"[^>]*class="{name}"', svg).group(1).split()
+        assert len(points) == len(playground.history) == 13
+    # Long runs are thinned to a few hundred points.
+    playground.step(400)
+    points = re.search(r'<polyline points="([^"]*)"[^>]*class="train-loss"', playground.loss_view.value).group(1)
+    assert len(points.split()) <= 300
+
+
+def test_the_network_edges_grow_with_the_weights():
+    playground = TrainingPlayground(hidden_layers=2, neurons=6)
+    playground.step(30)
+    svg = playground.network_view.value
+    assert len(re.findall(r'class="neuron"', svg)) == 2 + 6 + 6 + 1
+    edges = re.findall(r'<line [^>]*stroke="(#[0-9a-f]{6})" stroke-width="([0-9.]+)" class="edge"/>', svg)
+    # Edges are drawn layer by layer, each weight matrix row by row.
+    weights = np.concatenate([w.ravel() for w, _ in playground.layer_weights()])
+    assert len(edges) == len(weights) == 2 * 6 + 6 * 6 + 6
+    widths = np.array([float(width) for _, width in edges])
+    order = np.argsort(np.abs(weights))
+    assert np.all(np.diff(widths[order]) >= 0)
+    assert widths[order[-1]] > widths[order[0]] + 0.5
+    # Positive weights red, negative blue.
+    for (color, _), w in zip(edges, weights):
+        red, blue = int(color[1:3], 16), int(color[5:7], 16)
+        assert (red >= blue) if w > 0 else (blue >= red)
+
+
+def test_play_ticks_buttons_and_methods():
+    playground = TrainingPlayground()
+    playground.player.value += 1
+    playground.player.value += 1
+    assert playground.step_count == 2
+    playground.step_button.click()
+    assert playground.step_count == 3
+    playground.play()
+    assert playground.player.playing
+    playground.pause()
+    assert not playground.player.playing
+    playground.reset_button.click()
+    assert playground.step_count == 0 and playground.player.value == 0 and len(playground.history) == 1
+    playground.player.value += 1
+    assert playground.step_count == 1
+
+
+def test_a_diverging_run_pauses_and_says_so():
+    playground = TrainingPlayground(
+        dataset="gaussians", lr=10, activation="relu", hidden_layers=4, neurons=32, batch_size=100, noise=0.5
+    )
+    playground.play()
+    playground.step(200)
+    assert playground.step_count < 200 and not playground.player.playing
+    assert "no longer finite" in playground.status.value
+
+
+def test_repr_is_short_and_stable():
+    playground = TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16)
+    assert repr(playground) == "TrainingPlayground(dataset='spiral', mode='tensor', layers=[2, 16, 16, 1], step 0)"
+    playground.step(2)
+    assert repr(playground) == "TrainingPlayground(dataset='spiral', mode='tensor', layers=[2, 16, 16, 1], step 2)"
+    assert repr(TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16)).endswith("step 0)")
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="unknown dataset"):
+        TrainingPlayground(dataset="swiss roll")
+    with pytest.raises(ValueError, match="l2 must be one of"):
+        TrainingPlayground(l2=0.5)
