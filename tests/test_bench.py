@@ -27,3 +27,12 @@ def test_the_conv_lessons_network_reaches_98_percent_on_held_out_digits():
     bench = load_bench("conv_digits")
     accuracy, _ = bench.train_and_test(seed=0)
     assert accuracy >= 0.98
+
+
+def test_every_interaction_the_widget_benchmark_times_runs():
+    bench = load_bench("widget_speed")
+    for name, interaction in bench.interactions():
+        interaction(0)
+        interaction(1)
+    root, _ = bench.hundred_node_graph()
+    assert len(bench.topological_order(root)) == 100
