@@ -5,6 +5,7 @@ class-balanced (class sizes differ by at most one), shuffled, and returns ``(X, 
 shape (n, 2) and y int64 of shape (n,).
 """
 
+import abc
 import math
 import numbers
 
@@ -14,14 +15,16 @@ from minigrad.rng import as_generator
 from minigrad.tensor import Tensor, float32, int64
 
 
-class Dataset:
+class Dataset(abc.ABC):
     """A sized collection of samples: subclasses define ``__getitem__`` and ``__len__``."""
 
+    @abc.abstractmethod
     def __getitem__(self, index):
-        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+        """Sample ``index``: a tuple such as (input, target)."""
 
+    @abc.abstractmethod
     def __len__(self):
-        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+        """How many samples there are."""
 
 
 class TensorDataset(Dataset):
