@@ -1,0 +1,394 @@
+"""The explorers as a learner meets them: a real JupyterLab, driven through headless Chromium.
+
+The test writes a notebook, starts its own JupyterLab on a free port of 127.0.0.1 (a random
+token, every Jupyter directory in a temporary folder, nothing fetched from the internet), opens
+the notebook in Chromium through Playwright, runs every cell from the Run menu, then clicks the
+widget's buttons and moves its slider with the keyboard as a person would, and reads what the page
+shows against what minigrad's engine computes here for the same expression.
+
+It skips where Chromium or Playwright is missing (it fails instead when MINIGRAD_REQUIRE_BROWSER is
+set, as in CI). It never runs ``playwright install``: it drives the system's Chromium (Debian's
+``chromium`` package, which ``.ci/run`` installs). ``-m "not browser"`` leaves it out. After a
+failure, pytest's temporary directory holds ``jupyterlab0/server.log`` and the test's ``page.png``,
+a screenshot of the page as it was last.
+"""
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _unavailable(reason):
+    # CI sets this so that the browser test can never be skipped silently.
+    if os.environ.get("MINIGRAD_REQUIRE_BROWSER"):
+        pytest.fail(f"MINIGRAD_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
+if CHROMIUM is None:
+    _unavailable("no Chromium: neither `chromium` on PATH nor /usr/bin/chromium (Debian: apt-get install chromium)")
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError as error:
+    _unavailable(f"playwright is not importable ({error}); it is in the test extra")
+
+import nbformat  # only worth importing once we know the test can run
+
+# Waits: generous, for a loaded 2-core machine. Every wait is for a condition, none is a sleep.
+SERVER_TIMEOUT = 120  # s, until the server answers
+KERNEL_TIMEOUT = 120_000  # ms, until the cells have run and the widget shows
+UI_TIMEOUT = 60_000  # ms, for anything the page does after a click
+
+KERNEL_NAME = "minigrad-browser-test"
+KERNEL_DISPLAY_NAME = "minigrad (browser test)"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_settings(settings_dir):
+    """JupyterLab user settings: never ask about, fetch or check news or updates."""
+    path = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+
+
+def _write_kernelspec(data_dir):
+    """A kernel that is the Python running this test (it imports minigrad and widgets: the server's
+    PYTHONPATH, which the kernel inherits, starts with the repository)."""
+    kernel_dir = data_dir / "kernels" / KERNEL_NAME
+    kernel_dir.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL_DISPLAY_NAME,
+        "language": "python",
+    }
+    (kernel_dir / "kernel.json").write_text(json.dumps(spec))
+
+
+class Lab:
+    """A JupyterLab server this test started, and how to reach it."""
+
+    def __init__(self, root, port, token, process, log_path):
+        self.root, self.port, self.token, self.process, self.log_path = root, port, token, process, log_path
+        self.url = f"http://127.0.0.1:{port}"
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")[-6000:]
+
+    def api(self, path, method="GET"):
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def write_notebook(self, name, sources):
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["kernelspec"] = {
+            "name": KERNEL_NAME,
+            "display_name": KERNEL_DISPLAY_NAME,
+            "language": "python",
+        }
+        notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+        nbformat.write(notebook, self.root / name)
+        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    base = tmp_path_factory.mktemp("jupyterlab")
+    dirs = {
+        name: base / name for name in ("notebooks", "config", "data", "runtime", "settings", "workspaces", "ipython")
+    }
+    for path in dirs.values():
+        path.mkdir()
+    _write_settings(dirs["settings"])
+    _write_kernelspec(dirs["data"])
+
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        # Nothing from the user's own Jupyter set-up, nothing left behind in it.
+        JUPYTER_CONFIG_DIR=str(dirs["config"]),
+        JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+        IPYTHONDIR=str(dirs["ipython"]),
+    )
+    port, token = _free_port(), secrets.token_hex(24)
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--allow-root",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={dirs['notebooks']}",
+        "--ServerApp.terminals_enabled=False",
+        # Nothing reaches the internet: no news feed, no update check, no PyPI extension listing.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]  # fmt: skip
+    log_path = base / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Lab(dirs["notebooks"], port, token, process, log_path)
+    try:
+        deadline = time.monotonic() + SERVER_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {process.returncode} before answering:\n{server.log()}")
+            try:
+                server.api("/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer within {SERVER_TIMEOUT} s:\n{server.log()}")
+                time.sleep(0.25)
+        yield server
+    finally:
+        _stop(server)
+
+
+def _stop(server):
+    """Shut the kernels down through the API, then stop the server's process group, harder if it must."""
+    process = server.process
+    if process.poll() is None:
+        try:
+            for kernel in server.api("/api/kernels"):
+                server.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+        except (OSError, ValueError):
+            pass  # the server is beyond asking; the signals below still stop it, and its kernels follow it
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture
+def page(lab, tmp_path):
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 1000},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        try:
+            # Only the server under test: anything else the page asks for fails at once.
+            page.route(re.compile(rf"^(?!http://127\.0\.0\.1:{lab.port}/)"), lambda route: route.abort())
+            page.set_default_timeout(UI_TIMEOUT)
+            yield page
+        finally:
+            # What the page showed last, beside the server's log, for whoever reads a failure; a page
+            # that cannot be drawn any more must not hide the test's own error.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(tmp_path / "page.png"), timeout=10_000)
+            context.close()
+
+
+def run_all_cells(page, url):
+    """Open the notebook, wait for its kernel, and run every cell from JupyterLab's Run menu."""
+    page.goto(url)
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+    # Run only once the kernel is connected and idle: earlier, JupyterLab asks which kernel to start.
+    kernel_status = page.locator(".jp-StatusBar-Widget").get_by_role("button", name=f"{KERNEL_DISPLAY_NAME} | Idle")
+    expect(kernel_status).to_be_visible(timeout=KERNEL_TIMEOUT)
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-item:not(.lm-mod-disabled)", has_text=re.compile(r"^Run All Cells")).click()
+    return notebook
+
+
+# What the SVG shows: for each node box (a rect with data-node), whether it is the highlighted one
+# and the lines of text drawn inside it, top to bottom. Read by position, as a person reads them.
+READ_GRAPH = """svg => {
+    const texts = [...svg.querySelectorAll("text")].map(t => ({
+        x: +t.getAttribute("x"), y: +t.getAttribute("y"), text: t.textContent }));
+    const boxes = {};
+    for (const rect of svg.querySelectorAll("rect[data-node]")) {
+        const [x, y, w, h] = ["x", "y", "width", "height"].map(a => +rect.getAttribute(a));
+        boxes[rect.getAttribute("data-node")] = {
+            current: rect.classList.contains("current"),
+            lines: texts.filter(t => t.x >= x && t.x <= x + w && t.y >= y && t.y <= y + h)
+                        .sort((s, t) => s.y - t.y).map(t => t.text),
+        };
+    }
+    return boxes;
+}"""
+
+GRAPH = """\
+from minigrad import Value
+
+a = Value({a!r}, label="a")
+b = Value({b!r}, label="b")
+c = Value(10.0, label="c")
+e = a * b; e.label = "e"
+d = e + c; d.label = "d"
+f = Value(-2.0, label="f")
+L = d * f; L.label = "L"
+"""
+EXPLORER = """\
+from widgets import BackwardExplorer
+
+explorer = BackwardExplorer(L, sliders=[a, b])
+explorer
+"""
+
+
+def expected_after(steps, **inputs):
+    """What the explorer should show after ``steps`` steps: computed here by minigrad's own engine.
+
+    ``backward_steps`` adds each step's contributions before it yields, so after k steps every
+    node's ``grad`` is what the explorer shows at step k.
+    """
+    from minigrad import backward_steps, topological_order
+
+    namespace = {}
+    exec(GRAPH.format(**inputs), namespace)  # noqa: S102  (the very cell the notebook runs)
+    root = namespace["L"]
+    walk = backward_steps(root, 1.0)
+    records = [next(walk) for _ in range(steps)]
+    walk.close()
+    nodes = topological_order(root)
+    return {
+        "current": records[-1].node.label,
+        "steps": len(nodes),
+        "values": {node.label: (node.data, node.grad) for node in nodes},
+    }
+
+
+def _shown_number(lines, field):
+    """The number on the line that starts with ``field`` ('data' or 'grad')."""
+    for line in lines:
+        if line.startswith(field + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"no {field!r} line in {lines}")
+
+
+def _mismatches(boxes, expected):
+    """What the page shows that differs from ``expected`` (empty when it all agrees)."""
+    problems = []
+    highlighted = sorted(name for name, box in boxes.items() if box["current"])
+    if highlighted != [expected["current"]]:
+        problems.append(f"highlighted {highlighted}, expected [{expected['current']!r}]")
+    for name, (data, grad) in expected["values"].items():
+        box = boxes.get(name)
+        if box is None:
+            problems.append(f"no box for node {name!r}")
+            continue
+        try:
+            shown = (_shown_number(box["lines"], "data"), _shown_number(box["lines"], "grad"))
+        except (AssertionError, ValueError) as error:
+            problems.append(f"{name}: {error}")
+            continue
+        # The explorer writes 4 significant digits.
+        if shown != pytest.approx((data, grad), rel=1e-3, abs=1e-6):
+            problems.append(f"{name}: shows data, grad = {shown}, expected {(data, grad)}")
+    return problems
+
+
+def wait_for_graph(page, graph_svg, expected, timeout_ms=UI_TIMEOUT):
+    """Wait until the SVG shows ``expected``; fail with what it shows if it never does."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        boxes = graph_svg.evaluate(READ_GRAPH)
+        problems = _mismatches(boxes, expected)
+        if not problems:
+            return boxes
+        if time.monotonic() > deadline:
+            shown = [
+                f"  {name}{' (highlighted)' if box['current'] else ''}: {box['lines']}" for name, box in boxes.items()
+            ]
+            pytest.fail(
+                "the graph does not show what the engine computed:\n  "
+                + "\n  ".join(problems)
+                + "\nit shows:\n"
+                + "\n".join(shown)
+            )
+        page.wait_for_timeout(100)  # poll the page again: the kernel answers each change in its own time
+
+
+def test_backward_explorer_in_jupyterlab(lab, page):
+    a, b = 2.0, -3.0
+    expected = expected_after(2, a=a, b=b)
+    steps = expected["steps"]
+    url = lab.write_notebook("backward_explorer.ipynb", [GRAPH.format(a=a, b=b), EXPLORER])
+    notebook = run_all_cells(page, url)
+
+    explorer = notebook.locator(".jp-OutputArea-output .widget-vbox").filter(has=page.locator("svg rect[data-node]"))
+    expect(explorer).to_have_count(1, timeout=KERNEL_TIMEOUT)
+    graph_svg = explorer.locator(".widget-html svg").filter(has=page.locator("rect[data-node]"))
+    panel = explorer.locator(".widget-html pre")
+    expect(panel).to_contain_text(f"Step 0 of {steps}")
+
+    # Two clicks on the step-forward button: the second step's node is highlighted, with the
+    # gradients the engine has sent by then.
+    # (Its accessible name starts with the icon's glyph: find it by its text, as a person does.)
+    step_button = explorer.locator("button").filter(has_text=re.compile(r"^\s*step\s*$"))
+    step_button.click()
+    expect(panel).to_contain_text(f"Step 1 of {steps}")
+    step_button.click()
+    expect(panel).to_contain_text(f"Step 2 of {steps}: node '{expected['current']}'")
+    wait_for_graph(page, graph_svg, expected)
+
+    # Move the slider of input a five steps to the right with the keyboard: the explorer rebuilds
+    # the graph with the new value and stays at step 2, so the data and gradients downstream change.
+    slider = explorer.locator(".widget-slider").filter(has=page.locator(".widget-label", has_text=re.compile(r"^a$")))
+    handle = slider.get_by_role("slider")
+    assert float(handle.get_attribute("aria-valuetext")) == pytest.approx(a)
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    a_moved = float(handle.get_attribute("aria-valuetext"))  # what the slider holds now (its readout rounds)
+    assert a_moved > a
+    expect(slider.locator(".widget-readout")).to_have_text(f"{a_moved:.2f}")
+    moved = expected_after(2, a=a_moved, b=b)
+    assert moved["values"]["f"][1] != pytest.approx(expected["values"]["f"][1])  # the check below can tell
+    wait_for_graph(page, graph_svg, moved)
+    expect(panel).to_contain_text(f"Step 2 of {steps}: node '{moved['current']}'")
