@@ -29,6 +29,12 @@ class Optimizer:
         self.lr = lr
         self.state = [dict(initial_state) for _ in self.params]
 
+    def __repr__(self):
+        settings = {k: v for k, v in vars(self).items() if k not in ("params", "state") and not k.startswith("_")}
+        return f"{type(self).__name__}({len(self.params)} parameters, " + ", ".join(
+            f"{name}={value!r}" for name, value in settings.items()
+        ) + ")"
+
     def _require_non_negative(self, **hyperparameters):
         for name, value in hyperparameters.items():
             if value < 0:
@@ -196,6 +202,10 @@ class LRScheduler:
         self.base_lr = optimizer.lr
         self.last_epoch = 0
         self._last_lr = optimizer.lr
+
+    def __repr__(self):
+        settings = {k: v for k, v in vars(self).items() if k != "optimizer" and not k.startswith("_")}
+        return f"{type(self).__name__}(" + ", ".join(f"{name}={value!r}" for name, value in settings.items()) + ")"
 
     def step(self):
         self.last_epoch += 1

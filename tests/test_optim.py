@@ -332,3 +332,15 @@ def test_schedule_rejects_invalid_arguments(make_schedule, message):
     with pytest.raises(ValueError, match=message):
         make_schedule(optimizer)
     assert optimizer.lr == 0.1
+
+
+def test_optimizers_and_schedules_print_their_settings_and_no_address():
+    params = [Value(1.0), Value(2.0)]
+    adam = Adam(params, lr=0.01)
+    assert repr(adam) == "Adam(2 parameters, lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)"
+    assert repr(SGD(params, lr=0.1, momentum=0.9)) == (
+        "SGD(2 parameters, lr=0.1, momentum=0.9, dampening=0.0, weight_decay=0.0, nesterov=False)"
+    )
+    schedule = StepLR(adam, step_size=2)
+    schedule.step()
+    assert repr(schedule) == "StepLR(base_lr=0.01, last_epoch=1, step_size=2, gamma=0.1)"
