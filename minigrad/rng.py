@@ -11,10 +11,13 @@ _default_generator = np.random.default_rng(_DEFAULT_SEED)
 
 
 def manual_seed(seed):
-    """Reseed the default generator (as ``torch.manual_seed``) and return it."""
+    """Reseed the default generator, as ``torch.manual_seed``.
+
+    It returns nothing (PyTorch returns its generator): a notebook cell ending with this call then
+    shows no object address, which would change from run to run.
+    """
     global _default_generator
     _default_generator = np.random.default_rng(seed)
-    return _default_generator
 
 
 def default_generator():
