@@ -198,11 +198,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
         g_rows = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
         d_input = d_weight = d_bias = None
         if needs_input:
-            # A matrix per kernel offset (kh * kw products in one matmul call) rather than one
-            # (n*ho*wo, kh*kw*c) product, so that each offset's gradients are one contiguous block
-            # for col2im's strided adds.
-            weight_per_offset = weight_data.transpose(2, 3, 0, 1).reshape(kh * kw, o, c)
-            window_grads = (g_rows @ weight_per_offset).reshape(kh, kw, n, ho, wo, c)
+            # A matrix per kernel offset and image (kh * kw * n small products in one matmul call):
+            # each offset's gradients come out as one contiguous block for col2im's strided adds,
+            # and no product is large enough for OpenBLAS to split it across threads, which costs
+            # far more than it saves on a busy machine.
+            weight_per_offset = weight_data.transpose(2, 3, 0, 1).reshape(kh * kw, 1, o, c)
+            per_image_rows = g_rows.reshape(1, n, ho * wo, o)
+            window_grads = (per_image_rows @ weight_per_offset).reshape(kh, kw, n, ho, wo, c)
             d_input = _col2im(window_grads, padded_shape, stride, padding, (h, w))
         if needs_weight:
             per_image = g_rows.reshape(n, ho * wo, o).transpose(0, 2, 1) @ cols
