@@ -14,7 +14,7 @@ import numpy as np
 
 import minigrad
 from minigrad.nn.functional import conv2d
-from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, diverging_array
+from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, diverging_array, grey_array
 
 __all__ = ["PRESETS", "ConvExplorer", "load_digit_images"]
 
@@ -84,13 +84,6 @@ def _frozen(array):
     array = np.array(array, dtype=np.float64)
     array.flags.writeable = False
     return array
-
-
-def _greys(values):
-    """0 white to 1 black, as digits are usually shown; an array of '#rrggbb' strings."""
-    level = np.rint(255 * (1 - np.clip(values, 0.0, 1.0))).astype(int)
-    part = np.char.zfill(np.char.mod("%x", level), 2)
-    return np.char.add("#", np.char.add(np.char.add(part, part), part))
 
 
 def _short(value):
@@ -338,7 +331,7 @@ class ConvExplorer(widgets.VBox):
         x, y, cell, n = PANELS["input"]
         d.text(x, y - 10, f"input: digit {self.index}, label {self.label}", size=12, fill=INK)
         padded = np.pad(self._image, 1)
-        colors = _greys(padded)
+        colors = grey_array(padded)
         d.grid(colors, x, y, n * cell, n * cell)
         d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED, stroke_dasharray="3 3")
         d.rect(x + cell, y + cell, SIZE * cell, SIZE * cell, fill="none", stroke=MUTED)

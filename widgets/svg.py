@@ -42,9 +42,7 @@ def diverging_array(values, scale):
     """``diverging`` for a whole array at once: an array of '#rrggbb' strings."""
     t = np.clip(np.asarray(values, dtype=float) / (scale or 1.0), -1.0, 1.0)[..., None]
     neutral, positive, negative = (np.array(c, dtype=float) for c in (NEUTRAL, POSITIVE, NEGATIVE))
-    rgb = np.where(t > 0, neutral + t * (positive - neutral), neutral - t * (negative - neutral))
-    rgb = np.rint(rgb).astype(int)
-    return np.char.add("#", np.char.add(np.char.add(_hex_part(rgb[..., 0]), _hex_part(rgb[..., 1])), _hex_part(rgb[..., 2])))
+    return _hex_array(np.where(t > 0, neutral + t * (positive - neutral), neutral - t * (negative - neutral)))
 
 
 def sequential_array(values, low, high):
@@ -52,12 +50,19 @@ def sequential_array(values, low, high):
     span = (high - low) or 1.0
     t = np.clip((np.asarray(values, dtype=float) - low) / span, 0.0, 1.0)[..., None]
     light, dark = np.array([240.0, 244.0, 250.0]), np.array([37.0, 52.0, 94.0])
-    rgb = np.rint(light + t * (dark - light)).astype(int)
-    return np.char.add("#", np.char.add(np.char.add(_hex_part(rgb[..., 0]), _hex_part(rgb[..., 1])), _hex_part(rgb[..., 2])))
+    return _hex_array(light + t * (dark - light))
 
 
-def _hex_part(channel):
-    return np.char.zfill(np.char.mod("%x", channel), 2)
+def grey_array(values):
+    """0 white to 1 black, as images of digits are shown."""
+    level = 255 * (1 - np.clip(np.asarray(values, dtype=float), 0.0, 1.0))[..., None]
+    return _hex_array(np.repeat(level, 3, axis=-1))
+
+
+def _hex_array(rgb):
+    """An array of '#rrggbb' strings from an array of RGB triples (last axis) in 0..255."""
+    channels = [np.char.zfill(np.char.mod("%x", c), 2) for c in np.moveaxis(np.rint(rgb).astype(int), -1, 0)]
+    return np.char.add("#", np.char.add(np.char.add(channels[0], channels[1]), channels[2]))
 
 
 class Scale:
