@@ -1,12 +1,16 @@
-"""The course's integrity: what every lesson must have, checked without running it (nbval runs it)."""
+"""The course's integrity: what every lesson must have, mostly checked without running it (nbval runs it)."""
 
+import builtins
 import json
 import re
+import symtable
 from pathlib import Path
 
 import pytest
 
 import widgets
+
+from .test_exercise_checks import answers, exercise_ids, lesson_run, mentions
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
@@ -76,3 +80,36 @@ def test_every_widget_is_used_in_at_least_one_lesson():
     text = "".join(source(c) for path in NOTEBOOKS for c in cells(path))
     for name in widgets.__all__:
         assert f"{name}(" in text, f"no lesson uses {name}"
+
+
+def names_read_but_not_bound(text):
+    """The names a cell reads that neither the cell itself nor Python's builtins define."""
+    table = symtable.symtable(text, "<cell>", "exec")
+    bound = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    read, tables = set(), [table]
+    while tables:
+        scope = tables.pop()
+        tables.extend(scope.get_children())
+        read |= {s.get_name() for s in scope.get_symbols()
+                 if s.is_referenced() and (scope is table or s.is_global() or s.is_free())}
+    return read - bound - set(dir(builtins))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_check_cell_reads_a_name_it_does_not_define(path):
+    # A check cell that reads a learner's name raises NameError when run before the exercise cell;
+    # the checks in lessons/checking/ look the learner's names up and say which cell to run instead.
+    for cell in cells(path):
+        if cell["cell_type"] == "code" and source(cell).startswith("# Check"):
+            assert not names_read_but_not_bound(source(cell)), source(cell)
+
+
+@pytest.mark.parametrize("stem, k", exercise_ids(), ids=lambda v: str(v))
+def test_no_hint_prints_the_number_an_exercise_asks_for(stem, k):
+    # Run through the real check cells (tests/test_exercise_checks.py): the placeholder, each wrong
+    # answer and the check run before its exercise, against the numbers tests/learner_answers lists.
+    module = answers(stem)
+    runs = lesson_run(stem)
+    for secret in module.SECRETS.get(k, []):
+        for what in ["check before the exercise", "placeholder", *module.WRONG.get(k, {})]:
+            assert not mentions(runs[k, what].stdout, secret), f"{what} shows {secret}: {runs[k, what].stdout}"
