@@ -1,5 +1,6 @@
 """The course's integrity: what every lesson must have, mostly checked without running it (nbval runs it)."""
 
+import ast
 import builtins
 import json
 import re
@@ -49,11 +50,25 @@ def test_each_exercise_has_a_check_and_a_collapsed_solution(path):
         learner, check, solution = notebook[start + 1 : start + 4]
         assert learner["cell_type"] == "code"
         assert check["cell_type"] == "code" and source(check).startswith("# Check")
-        assert "from checking import" in source(check) or any(
-            "from checking import" in source(c) for c in notebook[:start]
-        )
+        name = called_check(source(check), path.stem[:2])
         assert solution["cell_type"] == "code" and source(solution).startswith("# Solution")
         assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True
+        assert called_check(source(solution), path.stem[:2], whole_cell=False) == name, "the solution runs the check"
+
+
+def called_check(text, number, whole_cell=True):
+    """The name of the check that the cell imports from checking.lessonNN and calls as its last statement.
+
+    A check cell is that import and that call and nothing else; a solution cell ends with them.
+    """
+    statements = ast.parse(text).body
+    if whole_cell:
+        assert len(statements) == 2, f"a check cell is an import and a call:\n{text}"
+    imported, call = statements[-2:]
+    assert isinstance(imported, ast.ImportFrom) and imported.module == f"checking.lesson{number}", text
+    assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call) and not call.value.args, text
+    assert [alias.name for alias in imported.names] == [call.value.func.id], text
+    return call.value.func.id
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
