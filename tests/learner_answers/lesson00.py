@@ -1,5 +1,32 @@
 """Answers learners type to lesson 00's exercises, each wrong in a way its check must catch."""
 
-WRONG = {}
+FIRST_VALUE = 'x = Value(3.0, label="x")\n{}\n'
+MAKE_FOUR = 'a = Value(2.0, label="a")\nb = Value(-3.0, label="b")\nc = Value(10.0, label="c")\n{}\n'
 
-SECRETS = {}
+WRONG = {
+    1: {
+        "x*2 for x**2": FIRST_VALUE.format("y = x*2 + 1\ny.backward()"),
+        "forgets the + 1": FIRST_VALUE.format("y = x**2\ny.backward()"),
+        "a float typed in": FIRST_VALUE.format("y = 10.0"),
+        "a float from x.data": FIRST_VALUE.format("y = x.data**2 + 1"),
+        "forgets backward()": FIRST_VALUE.format("y = x**2 + 1"),
+        "backward() twice": FIRST_VALUE.format("y = x**2 + 1\ny.backward()\ny.backward()"),
+        "a fresh Value, not x": FIRST_VALUE.format("y = Value(3.0)**2 + 1\ny.backward()"),
+        "Value(10.0)": FIRST_VALUE.format("y = Value(10.0)\ny.backward()"),
+        "x made a float": "x = 3.0\ny = x**2 + 1\n",
+        "backward() on x": FIRST_VALUE.format("y = x**2 + 1\nx.backward()"),
+    },
+    2: {
+        "Value(4.0)": MAKE_FOUR.format("result = Value(4.0)"),
+        "a + b + c": MAKE_FOUR.format("result = a + b + c"),
+        "only a": MAKE_FOUR.format("result = a * 2"),
+        "a float from .data": MAKE_FOUR.format("result = a.data * b.data + c.data"),
+        "fresh Values": MAKE_FOUR.format("result = Value(2.0) * Value(-3.0) + Value(10.0)"),
+        "changes c to fit": MAKE_FOUR.format('c = Value(5.0, label="c")\nresult = a + b + c'),
+        "a * b * c": MAKE_FOUR.format("result = a * b * c"),
+        "c - a * b": MAKE_FOUR.format("result = c - a * b"),
+    },
+}
+
+# Exercise 2 states the number it asks for (4.0), so only exercise 1's numbers are secret.
+SECRETS = {1: [10.0, 6.0]}
