@@ -19,12 +19,16 @@ The core knows nothing of either class. It walks any graph whose nodes follow th
 
 The rule returns, the core accumulates. That split is what lets :func:`backward_steps` report
 every contribution it adds, and the explorer widget step through exactly what ``backward()`` does.
-The core never modifies a gradient in place (it rebinds ``parent.grad``), so a rule may hand the
-same array to two parents.
+The core never modifies a gradient in place (it rebinds ``parent.grad``), and it gives every node a
+gradient of its own: a rule may pass on the gradient it received or hand one array to two parents,
+and the core copies it rather than let two gradients share memory.
 """
 
+import copy
 from contextlib import contextmanager
 from typing import Any, NamedTuple
+
+import numpy as np
 
 _grad_enabled = True
 
@@ -48,24 +52,38 @@ def no_grad():
 def topological_order(root):
     """Every node ``root`` depends on, each after all of its parents, ``root`` last.
 
-    Iterative depth-first search: a graph a million nodes deep needs no recursion.
+    Iterative depth-first search: a graph a million nodes deep needs no recursion. A node reached
+    again while its own parents are still being ordered lies on a cycle, which is an error.
     """
     order = []
-    visited = set()
+    done = {}  # id(node) -> False while its parents are being ordered, True once it is in order
     stack = [(root, False)]
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
             order.append(node)
+            done[id(node)] = True
             continue
-        if id(node) in visited:
+        state = done.get(id(node))
+        if state:
             continue
-        visited.add(id(node))
+        if state is False:
+            _cycle(node)
+        done[id(node)] = False
         stack.append((node, True))
         for parent in node._prev:
-            if id(parent) not in visited:
+            state = done.get(id(parent))
+            if state is None:
                 stack.append((parent, False))
+            elif state is False:
+                _cycle(parent)
     return order
+
+
+def _cycle(node):
+    name = repr(node)
+    name = name if len(name) <= 80 else name[:77] + "..."
+    raise ValueError(f"backward: the graph has a cycle through {name} (a node among its own parents' ancestors)")
 
 
 class BackwardStep(NamedTuple):
@@ -86,12 +104,22 @@ class BackwardStep(NamedTuple):
 
 def propagate(node):
     """Apply ``node``'s gradient rule once and add each contribution to its parent's grad."""
-    contributions = node._grad_fn(node.grad)
+    g = node.grad
+    contributions = node._grad_fn(g)
+    taken = (g,)
     for parent, contribution in zip(node._prev, contributions):
         if contribution is None:
             continue
         grad = parent.grad
-        parent.grad = contribution if grad is None else grad + contribution
+        if grad is None:
+            # The first contribution becomes the gradient: a copy, if it shares memory with the
+            # incoming gradient or with what another parent got.
+            if any(np.may_share_memory(contribution, other) for other in taken):
+                contribution = contribution.copy()
+            taken += (contribution,)
+            parent.grad = contribution
+        else:
+            parent.grad = grad + contribution
     return contributions
 
 
@@ -107,7 +135,8 @@ def backward_steps(root, grad):
     for node in order:
         if node._prev:
             node.grad = node._grad_zero
-    root.grad = grad if root.grad is None else root.grad + grad
+    # A copy of the seed: the caller's array must never become a gradient.
+    root.grad = copy.copy(grad) if root.grad is None else root.grad + grad
     for node in reversed(order):
         if node._grad_fn is None:
             yield BackwardStep(node, node._op, node.grad, ())

@@ -133,7 +133,8 @@ class Value:
             raise ZeroDivisionError(f"/: division by zero ({_describe(self)} / {_describe(other)})")
 
         def grad_fn(g):
-            return g / b, -g * a / (b * b)
+            # For |b| < 1e-154, b * b underflows to 0: divide by b twice then, which overflows to inf.
+            return g / b, -g * a / (b * b) if abs(b) > 1e-150 else -g * a / b / b
 
         return _result(a / b, (self, other), "/", grad_fn)
 

@@ -54,6 +54,9 @@ def _default_dtype(array):
     if array.dtype.kind == "f":
         return float32
     if array.dtype.kind in "iu":
+        # NumPy reads 2**63 as uint64, which int64 would silently wrap to a negative number.
+        if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
+            raise ValueError(f"Tensor: the integer {array.max()} does not fit in int64")
         return int64
     if array.dtype.kind == "b":
         return bool_
@@ -84,6 +87,23 @@ def _result(data, parents, op, grad_fn):
     return out
 
 
+def _axes(op, axis, ndim):
+    """``axis`` (an int or a tuple of them, negative counting from the end) as a tuple of axes, or
+    None for all of them. A 0-d tensor takes 0 and -1, as in PyTorch, and means all of it."""
+    if axis is None:
+        return None
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"{op}: an axis must be an integer, got {axis!r}")
+    bound = max(ndim, 1)
+    if not all(-bound <= a < bound for a in axes):
+        raise ValueError(f"{op}: axis {axis!r} is out of range for a tensor with {ndim} dimensions")
+    axes = tuple(int(a) % bound for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: axis {axis!r} names an axis twice")
+    return None if ndim == 0 else axes
+
+
 def _shape(size):
     """``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
@@ -102,7 +122,10 @@ class Tensor:
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
         if isinstance(data, Tensor):
             data, dtype = data.data, dtype or data.dtype
-        array = np.array(data, dtype=dtype)
+        try:
+            array = np.array(data, dtype=dtype)
+        except OverflowError:
+            raise ValueError(f"Tensor: {data!r} does not fit in {np.dtype(dtype)}") from None
         if array.dtype == object:
             raise TypeError(f"Tensor: cannot make numbers out of {type(data).__name__} {data!r}")
         if dtype is None:
@@ -153,7 +176,10 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        """``np.array(t)`` copies, as from PyTorch; ``np.asarray(t)`` shares memory, as ``t.numpy()`` does."""
+        if copy is False and dtype is not None and np.dtype(dtype) != self.dtype:
+            raise ValueError(f"__array__: a {self.dtype} tensor cannot be seen as {np.dtype(dtype)} without a copy")
+        return self.data.astype(dtype or self.dtype, copy=bool(copy))
 
     def tolist(self):
         return self.data.tolist()
@@ -296,11 +322,15 @@ class Tensor:
         a, b = self.data, exponent.data
 
         def grad_fn(g):
+            zero = data.dtype.type(0)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                d_base = g * b * a ** (b - 1)
-                # d(a**b)/db = a**b log(a); 0 where a == 0, as PyTorch has it.
-                d_exponent = g * np.where(a == 0, 0.0, data * np.log(np.where(a == 0, 1, a)))
-            return _unbroadcast(d_base, a.shape), _unbroadcast(d_exponent.astype(data.dtype, copy=False), b.shape)
+                # x**0 is constant: its slope is 0 even at x == 0, where b * a**(b-1) is 0 * inf.
+                d_base = g * np.where(b == 0, zero, b * a ** (b - 1))
+                # d(a**b)/db = a**b log(a): at a == 0 that is 0 for b >= 0 and -inf for b < 0, as PyTorch has it.
+                d_exponent = g * np.where((a == 0) & (b >= 0), zero, data * np.log(a))
+            return _unbroadcast(d_base.astype(data.dtype, copy=False), a.shape), _unbroadcast(
+                d_exponent.astype(data.dtype, copy=False), b.shape
+            )
 
         return _result(data, (self, exponent), "pow", grad_fn)
 
@@ -359,7 +389,8 @@ class Tensor:
         a = self.data
 
         def grad_fn(g):
-            return (g * np.sign(a),)
+            # Not np.sign(a), which is nan at nan; PyTorch's slope there is 0.
+            return (g * ((a > 0).astype(a.dtype) - (a < 0)),)
 
         return _result(np.abs(a), (self,), "abs", grad_fn)
 
@@ -443,7 +474,7 @@ class Tensor:
 
     @_torch_names
     def sum(self, axis=None, keepdims=False):
-        shape = self.shape
+        shape, axis = self.shape, _axes("sum", axis, self.ndim)
         data = self.data.sum(axis=axis, keepdims=keepdims)
 
         def grad_fn(g):
@@ -467,28 +498,37 @@ class Tensor:
         count = self.data.size // max(mean.data.size, 1)
         return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(count - correction, 0)
 
-    def _extreme(self, axis, keepdims, op, pick):
-        a = self.data
-        data = pick(a, axis=axis, keepdims=keepdims)
+    def _extreme(self, axis, keepdims, op, pick, arg_pick):
+        """max or min. As in PyTorch: along one axis the gradient goes to the index ``arg_pick`` returns
+        (the first of tied values); over all axes, tied values share it; a NaN is the extreme."""
+        a, axis = self.data, _axes(op, axis, self.ndim)
+        try:
+            data = pick(a, axis=axis, keepdims=keepdims)
+        except ValueError:
+            raise ValueError(f"{op}: cannot reduce over an axis of length 0 (shape {a.shape})") from None
 
         def grad_fn(g):
-            kept = pick(a, axis=axis, keepdims=True)
-            winners = a == kept
-            # Ties share the gradient equally.
-            share = winners / winners.sum(axis=axis, keepdims=True)
             if not keepdims and axis is not None:
                 g = np.expand_dims(g, axis)
-            return ((share * g).astype(a.dtype, copy=False),)
+            if axis is not None and len(axis) == 1:
+                winners = np.expand_dims(arg_pick(a, axis=axis[0]), axis) == np.arange(a.shape[axis[0]]).reshape(
+                    [-1 if i == axis[0] else 1 for i in range(a.ndim)]
+                )
+            else:
+                kept = pick(a, axis=axis, keepdims=True)
+                winners = (a == kept) | (np.isnan(a) & np.isnan(kept))
+                winners = winners / winners.sum(axis=axis, keepdims=True)
+            return ((winners * g).astype(a.dtype, copy=False),)
 
         return _result(data, (self,), op, grad_fn)
 
     @_torch_names
     def max(self, axis=None, keepdims=False):
-        return self._extreme(axis, keepdims, "max", np.max)
+        return self._extreme(axis, keepdims, "max", np.max, np.argmax)
 
     @_torch_names
     def min(self, axis=None, keepdims=False):
-        return self._extreme(axis, keepdims, "min", np.min)
+        return self._extreme(axis, keepdims, "min", np.min, np.argmin)
 
     @_torch_names
     def argmax(self, axis=None, keepdims=False):
@@ -556,8 +596,9 @@ class Tensor:
     @_torch_names
     def squeeze(self, axis=None):
         """Drop axes of size 1: all of them, or those among ``axis``; as in PyTorch, another size stays."""
+        axis = _axes("squeeze", axis, self.ndim)
         if axis is not None:
-            axis = tuple(a for a in np.atleast_1d(axis) if self.shape[a] == 1)
+            axis = tuple(a for a in axis if self.shape[a] == 1)
         return self.reshape(*np.squeeze(self.data, axis).shape)
 
     def broadcast_to(self, *shape):
@@ -649,7 +690,8 @@ class Tensor:
         data = np.maximum(a, 0)
 
         def grad_fn(g):
-            return (g * (a > 0),)
+            # "Not negative" rather than "positive": a NaN passes its gradient on, as in PyTorch.
+            return (g * ~(a <= 0),)
 
         return _result(data, (self,), "relu", grad_fn)
 
@@ -681,7 +723,8 @@ class Tensor:
     @_torch_names
     def softmax(self, axis=-1):
         a = self.data
-        e = np.exp(a - a.max(axis=axis, keepdims=True))
+        # initial=-inf: along an axis of length 0 the result is empty, as in PyTorch, not an error.
+        e = np.exp(a - a.max(axis=axis, keepdims=True, initial=-np.inf))
         data = e / e.sum(axis=axis, keepdims=True)
 
         def grad_fn(g):
@@ -692,8 +735,9 @@ class Tensor:
     @_torch_names
     def log_softmax(self, axis=-1):
         a = self.data
-        shifted = a - a.max(axis=axis, keepdims=True)
-        data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted = a - a.max(axis=axis, keepdims=True, initial=-np.inf)
+        with np.errstate(divide="ignore"):  # log(0) only for an axis of length 0, whose result is empty
+            data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
         def grad_fn(g):
             return (g - np.exp(data) * g.sum(axis=axis, keepdims=True),)
@@ -734,7 +778,8 @@ class Tensor:
                 )
             seed = np.ones_like(self.data)
         else:
-            seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
+            # A copy: the caller's array must not become (or stay tied to) any gradient.
+            seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
             if seed.shape != self.shape:
                 raise ValueError(f"backward: gradient of shape {seed.shape} for an output of shape {self.shape}")
         autograd.backward(self, seed)
@@ -767,6 +812,8 @@ def _has_array(index):
 
 @_torch_names
 def cat(tensors, axis=0):
+    if isinstance(tensors, Tensor):
+        raise TypeError("cat: expected a sequence of tensors, got a single Tensor (its rows would be joined)")
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat: needs at least one tensor")
@@ -784,6 +831,8 @@ def cat(tensors, axis=0):
 
 @_torch_names
 def stack(tensors, axis=0):
+    if isinstance(tensors, Tensor):
+        raise TypeError("stack: expected a sequence of tensors, got a single Tensor (its rows would be joined)")
     tensors = list(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")

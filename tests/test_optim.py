@@ -344,3 +344,86 @@ def test_optimizers_and_schedules_print_their_settings_and_no_address():
     schedule = StepLR(adam, step_size=2)
     schedule.step()
     assert repr(schedule) == "StepLR(base_lr=0.01, last_epoch=1, step_size=2, gamma=0.1)"
+
+
+# ---------------------------------------------------------------------- argument forms (issue 10)
+
+
+@pytest.mark.parametrize("optimizer_class", [SGD, Adam, AdamW, RMSprop])
+def test_a_single_tensor_is_refused_as_pytorch_refuses_it(optimizer_class):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="iterable of Tensors or dicts"):
+        getattr(torch.optim, optimizer_class.__name__)(torch.zeros(3, 2, requires_grad=True), lr=0.1)
+    w = float64_tensor(np.ones((3, 2)))
+    with pytest.raises(TypeError, match=rf"^{optimizer_class.__name__}: params should be an iterable .* single Tensor"):
+        optimizer_class(w, lr=0.1)
+    with pytest.raises(TypeError, match="single Value"):
+        optimizer_class(Value(1.0), lr=0.1)
+
+
+def test_clip_grad_norm_takes_a_single_tensor_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    w, t = float64_tensor(np.ones(3)), torch.ones(3, dtype=torch.float64, requires_grad=True)
+    w.grad, t.grad = np.full(3, 10.0), torch.full((3,), 10.0, dtype=torch.float64)
+    assert clip_grad_norm_(w, 1.0) == pytest.approx(torch.nn.utils.clip_grad_norm_(t, 1.0).item())
+    np.testing.assert_allclose(w.grad, t.grad.numpy(), rtol=1e-12)
+    v = Value(1.0)
+    v.grad = 5.0
+    assert clip_grad_norm_(v, 1.0) == 5.0 and v.grad == pytest.approx(1.0 / (1 + 2e-7), rel=1e-6)
+
+
+def test_a_parameter_listed_twice_warns_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    t = torch.zeros(2, requires_grad=True)
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        torch.optim.SGD([t, t], lr=0.1)
+    w = float64_tensor(np.zeros(2))
+    with pytest.warns(UserWarning, match="SGD: a parameter group holds the same parameter twice"):
+        SGD([w, w], lr=0.1)
+
+
+def test_a_parameter_in_two_groups_is_refused_as_in_pytorch():
+    w = float64_tensor(np.zeros(2))
+    with pytest.raises(ValueError, match="SGD: some parameters appear in more than one parameter group"):
+        SGD([{"params": [w]}, {"params": [w]}], lr=0.1)
+    with pytest.raises(TypeError, match="a parameter group is a dict with a 'params' entry"):
+        SGD([{"lr": 0.1}], lr=0.1)
+    with pytest.raises(ValueError, match="SGD: invalid learning rate -1"):
+        SGD([{"params": [w], "lr": -1}], lr=0.1)
+
+
+@pytest.mark.parametrize(
+    "name, defaults, overrides",
+    [
+        ("SGD", {"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "nesterov": True}),
+        ("Adam", {"lr": 0.05}, {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1}),
+        ("AdamW", {"lr": 0.05}, {"weight_decay": 0.5}),
+        ("RMSprop", {"lr": 0.01}, {"momentum": 0.5, "centered": True}),
+    ],
+)
+def test_parameter_groups_with_their_own_hyperparameters_step_as_in_pytorch(name, defaults, overrides):
+    torch = pytest.importorskip("torch")
+    ours = [float64_tensor(x) for x in TENSOR_START]
+    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in TENSOR_START]
+    optimizer = getattr(optim, name)([{"params": ours[0]}, {"params": [ours[1]], **overrides}], **defaults)
+    reference = getattr(torch.optim, name)([{"params": theirs[0]}, {"params": [theirs[1]], **overrides}], **defaults)
+    schedule, reference_schedule = StepLR(optimizer, 2, 0.5), torch.optim.lr_scheduler.StepLR(reference, 2, 0.5)
+    for _ in range(6):
+        for params, engine_optimizer, engine_schedule in ((ours, optimizer, schedule), (theirs, reference, reference_schedule)):
+            engine_optimizer.zero_grad()
+            smooth_tensor_loss(*params).backward()
+            engine_optimizer.step()
+            engine_schedule.step()
+    for p, q in zip(ours, theirs):
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=0, atol=1e-12)
+    assert schedule.get_last_lr() == pytest.approx(reference_schedule.get_last_lr())
+    assert [g["lr"] for g in optimizer.param_groups] == pytest.approx([g["lr"] for g in reference.param_groups])
+    assert re.fullmatch(rf"{name}\(2 parameters in 2 groups: 1 with lr=.*; 1 with lr=.*\)", repr(optimizer))
+
+
+def test_setting_a_hyperparameter_sets_it_in_every_group():
+    a, b = float64_tensor(np.zeros(2)), float64_tensor(np.zeros(2))
+    optimizer = SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    assert optimizer.lr == 0.1
+    optimizer.lr = 0.2
+    assert [g["lr"] for g in optimizer.param_groups] == [0.2, 0.2]

@@ -761,13 +761,14 @@ def test_a_boolean_mask_sends_gradients_to_the_chosen_elements():
     assert x.grad.tolist() == [[5.0, 0.0], [0.0, 6.0]]
 
 
-def test_max_and_min_share_the_gradient_among_ties():
+def test_max_and_min_over_everything_share_the_gradient_among_ties_along_a_dim_the_first_wins():
+    # As in PyTorch: max() spreads it evenly, max(dim) sends it to the index it returns.
     x = Tensor([1.0, 3.0, 3.0, -1.0], requires_grad=True)
     x.max().backward()
     assert x.grad.tolist() == [0.0, 0.5, 0.5, 0.0]
     y = Tensor([[2.0, 2.0], [0.0, 1.0]], requires_grad=True)
     y.min(dim=1).sum().backward()
-    assert y.grad.tolist() == [[0.5, 0.5], [1.0, 0.0]]
+    assert y.grad.tolist() == [[1.0, 0.0], [1.0, 0.0]]
 
 
 def test_raising_zero_to_the_power_zero_has_gradient_zero():

@@ -363,6 +363,16 @@ def test_a_slider_value_the_graph_cannot_take_is_reported_not_raised():
     assert explorer.error is None and explorer.root.data == 0.0
 
 
+def test_a_slider_making_a_denominator_tiny_shows_infinite_gradients():
+    # Issue 10: b = 1e-200 raised ZeroDivisionError inside the slider's callback (b * b underflowed).
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    explorer = BackwardExplorer(named(a / b, "y"), sliders=[b])
+    explorer.sliders[0].value = 1e-200
+    assert explorer.error is None and explorer.root.data == 1e200
+    explorer.go_to(explorer.steps)
+    assert explorer.grads[explorer.names.index("b")] == -math.inf
+
+
 def test_sliders_are_for_value_graphs_and_leaves():
     x = tensor_graph()
     with pytest.raises(TypeError, match="Value graphs only"):

@@ -430,7 +430,7 @@ class BackwardExplorer(ipywidgets.VBox):
     def recompute(self):
         """Rebuild the graph with the sliders' values (keeping labels) and run both passes again."""
         values = {i: slider.value for i, slider in zip(self.input_indices, self.sliders)}
-        rebuilt = []
+        rebuilt, shown_root = [], self.root
         try:
             for i, node in enumerate(self.nodes):
                 if not self._parents[i]:
@@ -439,13 +439,15 @@ class BackwardExplorer(ipywidgets.VBox):
                     new = rebuild_op(node._op, [rebuilt[p] for p in self._parents[i]])
                     new.label = node.label
                     rebuilt.append(new)
+            self._load(rebuilt[-1])  # the backward pass too may fail
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             shown = ", ".join(f"{self.names[i]} = {graph.format_number(v)}" for i, v in values.items())
             self.error = f"cannot compute the graph with {shown} ({exc}); showing the last one computed"
+            if self.root is not shown_root:
+                self._load(shown_root)
             self._render()
             return
         self.error = None
-        self._load(rebuilt[-1])
         self._render()
 
     # ------------------------------------------------------------------ stepping

@@ -49,6 +49,8 @@ def dropout(input, p=0.5, training=True, generator=None):
         raise ValueError(f"dropout: probability p must be between 0 and 1, got {p}")
     if not training or p == 0:
         return input
+    if input.dtype.kind != "f":
+        raise TypeError(f"dropout: needs a floating-point tensor to rescale, got {input.dtype}")
     if p == 1:
         scale = np.zeros(input.shape, input.dtype)
     else:
