@@ -7,6 +7,7 @@ like (the forward difference, twice the central one, ...), never the number aske
 """
 
 import math
+import numbers
 
 from checking import exercise, is_number, number_problem, right, wrong
 
@@ -54,6 +55,8 @@ def difference_mistake(estimate, f, slope, x, h):
         (rise / 2 * h, "is the central difference times h²: in Python a / 2 * h means (a / 2) * h, so write "
                        "the run in parentheses, / (2 * h)"),
         (-rise / (2 * h), "has the wrong sign: subtract f(x - h) from f(x + h), not the other way round"),
+        (f(x + h) - f(x - h) / (2 * h), "divides only f(x - h) by the run: Python divides before it subtracts, "
+                                        "so put the rise f(x + h) - f(x - h) in parentheses"),
         (rise, "is the rise f(x + h) - f(x - h) alone: divide it by the run between the two points"),
         (slope(x), "is the exact slope, not the estimate from two points: use only f(x - h), f(x + h) and h"),
     ]
@@ -152,7 +155,7 @@ def check_best_step(best_step):
         if not is_number(step):
             return wrong(f"{prefix} returned a {type(step).__name__}: return one step, a number from hs.")
         if not any(step == h for h in hs):
-            if isinstance(step, int) and 0 <= step < len(hs):
+            if isinstance(step, numbers.Integral) and 0 <= step < len(hs):
                 return wrong(f"{prefix} returned a whole number, a position in hs: return the step itself, "
                              "the element of hs at that position.")
             if any(close(step, e, rtol=1e-6, atol=0) for e in step_errors(f, x, slope, hs).values()):
@@ -237,6 +240,9 @@ def partial_mistake(name, k, value, f, inputs, h, exact):
         (rise / 2 * h, "is the central difference times h squared: Python reads x / y * h as (x / y) * h, so put "
                        "the whole run in parentheses"),
         (-rise / (2 * h), f"has the wrong sign: subtract f at {name} - h from f at {name} + h"),
+        (nudged(f, inputs, k, h) - nudged(f, inputs, k, -h) / (2 * h),
+         "divides only the second value of f by the run: Python divides before it subtracts, so put the rise "
+         "in parentheses"),
         (exact, f"is the exact partial derivative, not the central difference with step h: nudge {name} by the "
                 "h that partials is given"),
     ]

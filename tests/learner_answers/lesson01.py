@@ -26,6 +26,7 @@ WRONG = {
         "exact slope from backward()": ("def central_difference(f, x, h):\n    v = Value(x)\n    f(v).backward()\n"
                                         "    return v.grad\n"),
         "a step typed in": CENTRAL.format("(f(x + 1e-6) - f(x - 1e-6)) / 2e-6"),
+        "rise without parentheses": CENTRAL.format("f(x + h) - f(x - h) / (2 * h)"),
         "prints instead of returning": "def central_difference(f, x, h):\n    print((f(x + h) - f(x - h)) / (2 * h))\n",
     },
     2: {
@@ -70,6 +71,9 @@ WRONG = {
         "a step typed in": PARTIALS.format(nudging("(f(a + 1e-6, b, c) - f(a - 1e-6, b, c)) / 2e-6",
                                                    "(f(a, b + 1e-6, c) - f(a, b - 1e-6, c)) / 2e-6",
                                                    "(f(a, b, c + 1e-6) - f(a, b, c - 1e-6)) / 2e-6")),
+        "one side over twice h": PARTIALS.format(nudging("(f(a + h, b, c) - f(a, b, c)) / (2 * h)",
+                                                         "(f(a, b + h, c) - f(a, b, c)) / (2 * h)",
+                                                         "(f(a, b, c + h) - f(a, b, c)) / (2 * h)")),
         "d wired in, not f": PARTIALS.format(nudging("(d(a + h, b, c) - d(a - h, b, c)) / (2 * h)",
                                                      "(d(a, b + h, c) - d(a, b - h, c)) / (2 * h)",
                                                      "(d(a, b, c + h) - d(a, b, c - h)) / (2 * h)")),
