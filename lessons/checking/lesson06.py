@@ -154,8 +154,9 @@ def check_my_cross_entropy(my_cross_entropy):
         if np.isclose(actual, loss, rtol=1e-6, atol=1e-9):
             continue
         if not np.isfinite(actual):
-            return wrong(f"my_cross_entropy gives {actual} on {name}: exp overflows when softmax comes first and "
-                         "the log second. Use log_softmax(dim=1), which subtracts each row's largest logit first.")
+            return wrong(f"my_cross_entropy gives {actual} on {name}: exp overflows there (softmax first and the "
+                         "log second, or a log of a sum of exps without subtracting the row's largest logit). Use "
+                         "log_softmax(dim=1), which subtracts each row's largest logit first.")
         for alternative, hint in variants:
             if np.isclose(actual, alternative, rtol=1e-6, atol=1e-9):
                 return wrong(hint)
@@ -332,6 +333,9 @@ def _diagnose(events, batches):
         missing = "optimizer.step() and loss.backward() never ran" if "backward" not in kinds else \
             "optimizer.step() never ran"
         return f"{missing}, so the weights did not change: step once per batch, after loss.backward()."
+    if drawn > batches:
+        return (f"the loop took {drawn} batches from a loader of {batches}: one epoch is one pass over loader, "
+                "each batch once.")
     if drawn < batches:
         return (f"the loop trained on {drawn} of the loader's {batches} batches and then stopped: is there a return "
                 "or a break inside the for loop?")
