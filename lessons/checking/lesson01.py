@@ -280,8 +280,13 @@ def check_partials(partials):
         if len(set(result)) == 1 and len(set(round(e, 6) for e in expected)) > 1:
             return wrong(prefix + "the three partials are all the same: nudge one input at a time, and keep the "
                                   "other two as they are.")
-        if close(result[0], expected[1], rtol, atol) and close(result[1], expected[0], rtol, atol):
-            return wrong(prefix + "df_da and df_db are swapped: df_da nudges a, df_db nudges b.")
+        for i, j in ((0, 1), (0, 2), (1, 2)):
+            rest = [n for n in range(3) if n not in (i, j)]
+            if (close(result[i], expected[j], rtol, atol) and close(result[j], expected[i], rtol, atol)
+                    and all(close(result[n], expected[n], rtol, atol) for n in rest)):
+                x, y = NAMES[i], NAMES[j]
+                return wrong(prefix + f"df_d{x} and df_d{y} are swapped: df_d{x} nudges {x}, df_d{y} nudges {y}, "
+                                      "and partials returns df_da, df_db, df_dc in that order.")
         if k > 0:
             halved = partials(f, *inputs, h / 2)
             if three_numbers(halved) is None and all(close(float(x), r, 1e-12, 0) for x, r in zip(halved, result)):

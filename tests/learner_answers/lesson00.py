@@ -15,6 +15,7 @@ WRONG = {
         "Value(10.0)": FIRST_VALUE.format("y = Value(10.0)\ny.backward()"),
         "x made a float": "x = 3.0\ny = x**2 + 1\n",
         "backward() on x": FIRST_VALUE.format("y = x**2 + 1\nx.backward()"),
+        "x.grad typed in": FIRST_VALUE.format("y = x**2 + 1\nx.grad = 6.0"),
     },
     2: {
         "Value(4.0)": MAKE_FOUR.format("result = Value(4.0)"),
