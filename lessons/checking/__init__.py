@@ -78,7 +78,7 @@ def exercise(*names, cell="the exercise cell above"):
             try:
                 verdict = check(*(namespace[name] for name in names))
             except Exception as error:  # a learner's half-written code may fail in any way: say how
-                verdict = wrong(f"your code raised {type(error).__name__}: {error}")
+                verdict = wrong(f"your code raised {type(error).__name__}" + (f": {error}" if str(error) else ""))
             if not isinstance(verdict, Verdict):
                 raise TypeError(f"{check.__name__} returned {verdict!r}, not right(...) or wrong(...)")
             say(verdict)
