@@ -46,6 +46,8 @@ def test_each_exercise_has_a_check_and_a_collapsed_solution(path):
     notebook = cells(path)
     starts = [i for i, c in enumerate(notebook) if c["cell_type"] == "markdown" and source(c).startswith("### Exercise")]
     assert 2 <= len(starts) <= 4, f"{path.name} has {len(starts)} exercises"
+    headed = [i for i, c in enumerate(notebook) if c["cell_type"] == "markdown" and "### Exercise" in source(c)]
+    assert headed == starts, "an exercise's heading starts a markdown cell of its own (the exercise tests find it so)"
     for start in starts:
         learner, check, solution = notebook[start + 1 : start + 4]
         assert learner["cell_type"] == "code"
