@@ -1,5 +1,63 @@
 """Answers learners type to lesson 04's exercises, each wrong in a way its check must catch."""
 
-WRONG = {}
+HINGE = "def hinge(score, label):\n{}\n"
 
-SECRETS = {}
+ACCURACY = '''new_points, new_classes = make_moons(n_samples=200, noise=0.1, seed=1)
+X_new = new_points.numpy().tolist()
+y_new = [1 if c == 1 else -1 for c in new_classes.numpy()]
+
+
+def accuracy(model, X, y):
+{}
+
+
+test_accuracy = accuracy(model, X_new, y_new)
+'''
+
+WRONG = {
+    1: {
+        "Python's max with the int 0": HINGE.format("    return max(0, 1 - label * score)"),
+        "max on .data, wrapped in a new Value": HINGE.format("    return Value(max(0, 1 - label * score.data))"),
+        "a float": HINGE.format("    return max(0.0, 1 - label * score.data)"),
+        "1 + label * score": HINGE.format("    return (1 + label * score).relu()"),
+        "(label * score).relu()": HINGE.format("    return (label * score).relu()"),
+        "no relu": HINGE.format("    return 1 - score * label"),
+        "forgets the label": HINGE.format("    return (1 - score).relu()"),
+        "relu of a new Value": HINGE.format("    return Value(1 - label * score.data).relu()"),
+    },
+    2: {
+        "score > 0 whatever the label": ACCURACY.format(
+            "    with no_grad():\n        right = sum(model(x).data > 0 for x in X)\n    return right / len(y)"),
+        "the count, not the fraction": ACCURACY.format(
+            "    with no_grad():\n        return sum(model(x).data * label > 0 for x, label in zip(X, y))"),
+        "divides by len(X) - 1": ACCURACY.format(
+            "    with no_grad():\n        right = sum(model(x).data * label > 0 for x, label in zip(X, y))\n"
+            "    return right / (len(X) - 1)"),
+        "score == label": ACCURACY.format(
+            "    with no_grad():\n        right = sum(model(x).data == label for x, label in zip(X, y))\n"
+            "    return right / len(y)"),
+        "the training points": ACCURACY.format(
+            "    with no_grad():\n        right = sum(model(x).data * label > 0 for x, label in zip(X, y))\n"
+            "    return right / len(y)").replace("def accuracy(model, X, y):", "def accuracy(model, points, labels):"),
+        "hard-coded from the notebook's output": ACCURACY.format("    return 0.995"),
+        "a percentage": ACCURACY.format(
+            "    with no_grad():\n        right = sum(model(x).data * label > 0 for x, label in zip(X, y))\n"
+            "    return 100 * right / len(y)"),
+        "a score of 0 counted as -1": ACCURACY.format(
+            "    with no_grad():\n        right = sum((model(x).data > 0) == (label > 0) for x, label in zip(X, y))\n"
+            "    return right / len(y)"),
+    },
+    3: {
+        "typed from the notebook's output": "narrow = None\nnarrow_accuracy = 0.87\n",
+        "typed, with an untrained network": "narrow = MLP(2, [1, 1], seed=2)\nnarrow_accuracy = 0.87\n",
+        "seed 0 (a dead neuron)": "narrow = MLP(2, [1, 1], seed=0)\nnarrow_accuracy = train(narrow, verbose=False)\n",
+        "the wide network": "narrow = MLP(2, [16, 16, 1], seed=2)\nnarrow_accuracy = train(narrow, verbose=False)\n",
+        "no hidden layer": "narrow = MLP(2, [1], seed=2)\nnarrow_accuracy = train(narrow, verbose=False)\n",
+        "trained twice": "narrow = MLP(2, [1, 1], seed=2)\ntrain(narrow, verbose=False)\n"
+                         "narrow_accuracy = train(narrow, verbose=False)\n",
+        "ten steps only": "narrow = MLP(2, [1, 1], seed=2)\nnarrow_accuracy = train(narrow, steps=10, verbose=False)\n",
+        "a percentage": "narrow = MLP(2, [1, 1], seed=2)\nnarrow_accuracy = 100 * train(narrow, verbose=False)\n",
+    },
+}
+
+SECRETS = {2: [0.995], 3: [0.87]}
