@@ -2,6 +2,7 @@
 state_dict keys (nested containers, shared weights), modes, zero_grad, loading state, reprs."""
 
 import re
+import warnings
 from collections import OrderedDict
 from types import SimpleNamespace
 
@@ -198,7 +199,8 @@ def test_load_state_dict_round_trip_copies_every_value():
     source = Sequential(Linear(2, 3, generator=0), BatchNorm1d(3), Linear(3, 1, generator=1))
     source(Tensor(np.random.default_rng(0).standard_normal((4, 2))))
     target = Sequential(Linear(2, 3, generator=2), BatchNorm1d(3), Linear(3, 1, generator=3))
-    assert target.load_state_dict(source.state_dict()) is target
+    result = target.load_state_dict(source.state_dict())
+    assert result == ([], []) and repr(result) == "<All keys matched successfully>"
     for (name, ours), theirs in zip(target.state_dict().items(), source.state_dict().values()):
         np.testing.assert_array_equal(ours.data, theirs.data, err_msg=name)
     x = Tensor(np.ones((2, 2)))
@@ -287,3 +289,61 @@ def test_nested_reprs_are_pytorchs():
 def test_container_reprs_are_pytorchs(build):
     ours, theirs = both(lambda nn, ones: build(nn))
     assert repr(ours) == repr(theirs)
+
+
+# ---------------------------------------------------------------------- load_state_dict validates first (issue 10)
+
+
+def _bn_state():
+    model = Sequential(Linear(2, 3), BatchNorm1d(3))
+    return model, {name: t.data.copy() for name, t in model.state_dict().items()}
+
+
+@pytest.mark.parametrize(
+    "key, value, error, message",
+    [
+        ("1.num_batches_tracked", np.array(True), TypeError, "has dtype bool in the state dict but int64 in the model"),
+        ("1.num_batches_tracked", np.array(2 + 1j), TypeError, "has dtype complex128 in the state dict but int64"),
+        ("1.num_batches_tracked", np.array("3"), TypeError, "has dtype <U1 in the state dict but int64"),
+        ("1.num_batches_tracked", np.array(np.nan), TypeError, "has dtype float64 in the state dict but int64"),
+        ("1.num_batches_tracked", np.array(2**63, dtype=np.uint64), ValueError, "outside the range of int64"),
+        ("1.num_batches_tracked", np.array(-1), ValueError, "must be at least 0 .a count."),
+        ("0.weight", np.full((3, 2), "1.5"), TypeError, "has dtype <U3 in the state dict but float32"),
+        ("0.weight", np.ones((3, 2), complex), TypeError, "has dtype complex128 in the state dict but float32"),
+        ("0.weight", np.ones((3, 2), bool), TypeError, "has dtype bool in the state dict but float32"),
+        ("1.running_var", np.array([1.0, -0.5, 1.0]), ValueError, r"must be at least 0 \(a running variance\), found -0.5"),
+        ("1.running_var", np.array([1.0, np.nan, 1.0]), ValueError, "must be finite"),
+        ("1.running_mean", np.array([np.inf, 0.0, 0.0]), ValueError, "must be finite"),
+        ("1.bias", [object(), 1, 2], TypeError, "has dtype object"),
+    ],
+)
+def test_load_state_dict_refuses_a_bad_entry_naming_it_and_changes_nothing(key, value, error, message):
+    model, before = _bn_state()
+    state = {name: np.full(v.shape, 7, v.dtype) for name, v in before.items()}
+    state[key] = value  # the order of the dict puts some bad entries last, after good ones
+    with pytest.raises(error, match=rf"load_state_dict: '{re.escape(key)}' .*{message}"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model.load_state_dict(state)
+    for name, t in model.state_dict().items():
+        np.testing.assert_array_equal(t.data, before[name], err_msg=name)
+
+
+def test_load_state_dict_converts_integers_into_floats_as_pytorch_does():
+    model = Linear(2, 1)
+    model.load_state_dict({"weight": np.array([[1, 2]]), "bias": np.array([3], np.int32)})
+    assert model.weight.data.tolist() == [[1.0, 2.0]] and model.weight.dtype == np.float32
+
+
+def test_load_state_dict_reports_missing_and_unexpected_keys_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    ours, theirs = Linear(2, 3), torch.nn.Linear(2, 3)
+    state = {"weight": np.zeros((3, 2), np.float32), "extra": np.zeros(1, np.float32)}
+    result = ours.load_state_dict(state, strict=False)
+    expected = theirs.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()}, strict=False)
+    assert result.missing_keys == expected.missing_keys == ["bias"]
+    assert result.unexpected_keys == expected.unexpected_keys == ["extra"]
+    assert tuple(result) == tuple(expected)
+    assert repr(Linear(2, 3).load_state_dict(Linear(2, 3).state_dict())) == repr(
+        theirs.load_state_dict(theirs.state_dict())
+    )

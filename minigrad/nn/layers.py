@@ -122,6 +122,16 @@ class _BatchNorm(Module):
             input, self.running_mean, self.running_var, self.weight, self.bias, use_batch_statistics, momentum, self.eps
         )
 
+    def _check_state(self, name, value):
+        # A negative or NaN running variance would give NaN in evaluation mode.
+        if name in ("running_mean", "running_var") and not np.all(np.isfinite(value)):
+            return "must be finite (a running statistic), found a NaN or an infinity"
+        if name == "running_var" and np.any(value < 0):
+            return f"must be at least 0 (a running variance), found {value.min()}"
+        if name == "num_batches_tracked" and value < 0:
+            return f"must be at least 0 (a count), found {value}"
+        return None
+
     def extra_repr(self):
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

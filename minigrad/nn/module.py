@@ -6,6 +6,7 @@ running statistics). Everything else is a plain attribute.
 """
 
 from collections import OrderedDict
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,6 +24,23 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` returns, as PyTorch's: the keys it did not find and those it did not use."""
+
+    missing_keys: list
+    unexpected_keys: list
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
+
+
+# Which kinds of data each kind of tensor takes from a state dict: a float takes integers too (as
+# PyTorch's copy_ does), an integer only integers (never a NaN or a fraction), a bool only bools.
+_LOADABLE_KINDS = {"f": "fiu", "i": "iu", "u": "iu", "b": "b"}
 
 
 class Module:
@@ -153,21 +171,32 @@ class Module:
 
     # ------------------------------------------------------------------ saving state
 
-    def _named_state(self):
+    def _named_state(self, with_owner=False):
         """(dotted name, tensor) for every parameter and buffer, in PyTorch's state_dict order: module
-        by module, parameters before buffers, a shared module or weight under each of its names."""
+        by module, parameters before buffers, a shared module or weight under each of its names.
+        ``with_owner``: (dotted name, (tensor, module, name in that module)) instead."""
         for module_name, module in self.named_modules(remove_duplicate=False):
             prefix = f"{module_name}." if module_name else ""
             for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
-                yield prefix + name, tensor
+                yield prefix + name, ((tensor, module, name) if with_owner else tensor)
 
     def state_dict(self):
         """Every parameter and buffer by dotted name, as Tensors sharing this module's data."""
         return OrderedDict((name, tensor.detach()) for name, tensor in self._named_state())
 
+    def _check_state(self, name, value):
+        """What is wrong with ``value`` (a NumPy array of the right shape and kind) for this module's
+        parameter or buffer ``name``, or None; a layer whose state has constraints overrides it."""
+        return None
+
     def load_state_dict(self, state_dict, strict=True):
-        """Copy values into this module's parameters and buffers, checking names and shapes first."""
-        own = OrderedDict(self._named_state())
+        """Copy values into this module's parameters and buffers, as PyTorch's does, and return the
+        missing and unexpected keys (an ``IncompatibleKeys``); with ``strict``, either is an error.
+
+        Every entry is checked (shape, kind of number, what the layer needs) before any is copied, so
+        a failed load leaves the module as it was.
+        """
+        own = OrderedDict(self._named_state(with_owner=True))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -182,22 +211,13 @@ class Module:
                     if part
                 )
             )
-        # Every shape is checked before anything is copied, so a failed load leaves the module as it was.
         copies = []
-        for name, target in own.items():
-            if name not in state_dict:
-                continue
-            value = state_dict[name]
-            value = value.data if isinstance(value, Tensor) else np.asarray(value)
-            if value.shape != target.shape:
-                raise ValueError(
-                    f"load_state_dict: {name!r} has shape {value.shape} in the state dict "
-                    f"but {target.shape} in the model"
-                )
-            copies.append((target, value))
+        for name, (target, module, local_name) in own.items():
+            if name in state_dict:
+                copies.append((target, _loadable(name, state_dict[name], target, module, local_name)))
         for target, value in copies:
             target.data[...] = value
-        return self
+        return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
 
@@ -211,6 +231,27 @@ class Module:
             return f"{type(self).__name__}({self.extra_repr()})"
         body = "\n  ".join(([self.extra_repr()] if self.extra_repr() else []) + lines)
         return f"{type(self).__name__}(\n  {body}\n)"
+
+
+def _loadable(key, value, target, module, name):
+    """``value`` from a state dict as a NumPy array ready to copy into ``target``, or an error naming
+    ``key`` and what was expected and found."""
+    try:
+        value = np.asarray(value.data if isinstance(value, Tensor) else value)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"load_state_dict: {key!r} is not an array ({error})") from None
+    if value.shape != target.shape:
+        raise ValueError(f"load_state_dict: {key!r} has shape {value.shape} in the state dict but {target.shape} in the model")
+    if value.dtype.kind not in _LOADABLE_KINDS.get(target.dtype.kind, ""):
+        raise TypeError(f"load_state_dict: {key!r} has dtype {value.dtype} in the state dict but {target.dtype} in the model")
+    if target.dtype.kind in "iu" and value.size:
+        limits = np.iinfo(target.dtype)
+        if value.min() < limits.min or value.max() > limits.max:
+            raise ValueError(f"load_state_dict: {key!r} holds integers outside the range of {target.dtype}")
+    problem = module._check_state(name, value)
+    if problem:
+        raise ValueError(f"load_state_dict: {key!r} {problem}")
+    return value
 
 
 class Sequential(Module):
