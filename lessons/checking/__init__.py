@@ -159,28 +159,3 @@ class Node:
     def __init__(self, data, grad=0.0, label=""):
         self.data, self.grad, self.label = data, grad, label
         self._prev, self._op = (), ""
-
-
-# TRANSITION: the old helpers, until every lesson's checks have moved to checking/lessonNN.py.
-def report(passed, success, hint):
-    print(f"✓ {success}" if passed else f"✗ Not yet: {hint}")
-    return passed
-
-
-def check_close(actual, expected, what, hint="", rtol=1e-6, atol=1e-9):
-    if actual is None:
-        return report(False, "", f"{what} is still None. {hint}".strip())
-    try:
-        passed = bool(np.allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=rtol, atol=atol))
-    except (TypeError, ValueError):
-        return report(False, "", f"{what} should be a number or an array of numbers, got {type(actual).__name__}. {hint}".strip())
-    shown = np.array2string(np.asarray(expected, dtype=float), precision=4) if np.ndim(expected) else f"{float(expected):.6g}"
-    return report(passed, f"{what} is right: {shown}", f"{what} should be {shown}. {hint}".strip())
-
-
-def check_gradients(fn, inputs, what, hint=""):
-    try:
-        result = gradcheck(fn, inputs, raise_exception=False)
-    except Exception as error:
-        return report(False, "", f"{what} raised {type(error).__name__}: {error}. {hint}".strip())
-    return report(bool(result), f"{what}: gradients match finite differences", f"{what}: {result!r}. {hint}".strip())
