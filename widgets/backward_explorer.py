@@ -15,6 +15,7 @@ import numpy as np
 
 from minigrad import Tensor, Value, backward_steps, dot, topological_order
 from widgets import graph, svg
+from widgets.base import Explorer
 
 UPDATED = "#b35c00"  # text colour of a gradient the current step just added to
 MAX_WIDTH, MAX_HEIGHT = 2400, 1600  # a full layout larger than this is not legible: show a part
@@ -243,7 +244,7 @@ def rebuild_op(op, parents):
 # ---------------------------------------------------------------------- the widget
 
 
-class BackwardExplorer(ipywidgets.VBox):
+class BackwardExplorer(Explorer):
     """Step through the backward pass of ``root`` (a Value or a Tensor) one node at a time.
 
     ``sliders``: leaf Values of the graph to drive with a slider each (scalar mode only); moving one

@@ -14,6 +14,7 @@ import numpy as np
 
 import minigrad
 from minigrad.nn.functional import conv2d
+from widgets.base import Explorer
 from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, diverging_array, grey_array
 
 __all__ = ["PRESETS", "ConvExplorer", "load_digit_images"]
@@ -96,7 +97,7 @@ def _scale(values):
     return float(np.max(np.abs(values))) or 1.0
 
 
-class ConvExplorer(widgets.VBox):
+class ConvExplorer(Explorer):
     """A 3x3 convolution on a digit, and the gradient of one output pixel, computed by the engine.
 
     State: ``index``, ``label``, ``image`` (8x8), ``kernel`` (3x3), ``preset``, ``output`` (8x8),

@@ -15,6 +15,7 @@ import numpy as np
 import minigrad
 from minigrad.optim import SGD, Adam
 from widgets import svg
+from widgets.base import Explorer
 
 # ---------------------------------------------------------------------- surfaces
 # Each loss takes a Tensor whose first axis holds the coordinates: shape (d,) for the point being
@@ -156,7 +157,7 @@ def _format_point(point):
     return "(" + ", ".join(f"{v:.3g}" for v in point) + ")" if len(point) > 1 else f"x = {point[0]:.3g}"
 
 
-class DescentExplorer(ipywidgets.VBox):
+class DescentExplorer(Explorer):
     """Run an optimizer from ``minigrad.optim`` on a loss surface and draw the path it takes.
 
     Surfaces (``SURFACES``): ``bowl``, ``valley`` (ill-conditioned), ``rosenbrock``, ``line_fit``

@@ -12,6 +12,7 @@ import numpy as np
 import minigrad
 from minigrad.nn.scalar import mse_loss
 from widgets import svg
+from widgets.base import Explorer
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 
@@ -60,7 +61,7 @@ def forward(parameters, x1, x2, hidden=0, activation="tanh"):
     return _activate(z, activation)
 
 
-class NeuronExplorer(ipywidgets.VBox):
+class NeuronExplorer(Explorer):
     """Move a neuron's weights and bias and watch its outputs, its loss and its gradients.
 
     ``NeuronExplorer()`` is one neuron with two inputs: ``out = activation(w1*x1 + w2*x2 + b)``.

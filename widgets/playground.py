@@ -30,6 +30,7 @@ from minigrad.data import DataLoader, TensorDataset
 from minigrad.nn import functional as F
 from minigrad.nn import scalar
 from minigrad.optim import SGD
+from widgets.base import Explorer
 from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, Scale, diverging, diverging_array
 
 DATASETS = ("circle", "xor", "gaussians", "spiral", "moons")
@@ -98,7 +99,7 @@ def _thinned(count, limit):
     return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
 
 
-class TrainingPlayground(widgets.VBox):
+class TrainingPlayground(Explorer):
     """Train a small classifier on a 2-D toy dataset and watch it learn.
 
     State, readable from Python: ``model``, ``optimizer``, ``history`` (one dict per step, step 0

@@ -1,0 +1,96 @@
+"""What every explorer shares about its life in a kernel.
+
+An ipywidget lives until it is closed: the kernel keeps every open one, so that the page can talk to
+it. An explorer is a box of a few dozen widgets (each slider and button has a layout and a style
+widget of its own), so :meth:`Explorer.close` closes every widget it made, not only the box.
+
+Re-running a notebook cell builds a new explorer; the old one can no longer be seen, but nothing
+would close it. So an explorer records the cell that built it (JupyterLab, Notebook 7 and VS Code
+send a ``cellId`` with each execution), and building one in a cell closes the explorers an earlier
+run of that cell built. Outside a notebook there is no cell, and nothing is closed behind your back.
+"""
+
+import ipywidgets
+
+# cellId -> (the id of the execution that built them, [the explorers it built])
+_built_by_cell = {}
+
+
+def _current_cell():
+    """(cellId, execution id) of the cell running now, or None outside a notebook kernel."""
+    try:
+        from IPython import get_ipython
+
+        parent = get_ipython().kernel.get_parent()
+        return parent["metadata"]["cellId"], parent["header"]["msg_id"]
+    except (AttributeError, ImportError, KeyError, TypeError):
+        return None
+
+
+def _widgets_made_by(root):
+    """``root`` and every widget reachable from it: its children, their layouts and styles, and the
+    widgets it holds as attributes (a control kept out of view is made by it too)."""
+    found, stack = {}, [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) in found:
+            continue
+        found[id(widget)] = widget
+        values = [getattr(widget, name, None) for name in widget.keys]
+        if widget is root:
+            values += list(vars(root).values())
+        for value in values:
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            stack += [item for item in items if isinstance(item, ipywidgets.Widget)]
+    return list(found.values())
+
+
+_box_attributes = set()  # what ipywidgets itself keeps on a closed box
+
+
+class Explorer(ipywidgets.VBox):
+    """The box every explorer is: ``close()`` closes all it made, and re-running its cell closes it.
+
+    A closed explorer also lets go of its graph, its data and its widgets: IPython's output history
+    (``Out``, ``_``) keeps every result a cell showed, so a closed explorer must be small. It keeps
+    only its ``repr`` as it was when it was closed.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own_repr = cls.__dict__.get("__repr__")
+        if own_repr is not None:
+            cls.__repr__ = lambda self: self.__dict__.get("_closed_repr") or own_repr(self)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cell = _current_cell()
+        if cell is not None:
+            cell_id, execution = cell
+            previous_execution, explorers = _built_by_cell.get(cell_id, (None, []))
+            if previous_execution != execution:
+                for old in explorers:
+                    old.close()
+                explorers = []
+            _built_by_cell[cell_id] = (execution, [*explorers, self])
+
+    def close(self):
+        """Close this explorer and every widget it made (sliders, buttons, their layouts and styles)."""
+        if "_closed_repr" in self.__dict__:
+            return
+        try:
+            closed_repr = repr(self)
+        except AttributeError:  # an explorer whose __init__ failed, closed as it is collected
+            closed_repr = f"{type(self).__name__}(closed)"
+        for widget in _widgets_made_by(self):
+            if widget is not self:
+                widget.close()
+        super().close()
+        self.children = ()
+        if not _box_attributes:
+            box = ipywidgets.VBox()
+            box.close()
+            _box_attributes.update(vars(box))
+        for name in [name for name in vars(self) if name not in _box_attributes]:
+            delattr(self, name)
+        self._closed_repr = closed_repr
