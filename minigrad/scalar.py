@@ -145,7 +145,8 @@ class Value:
             raise TypeError(
                 f"**: expected a Value or a real number as exponent, got {type(exponent).__name__} {exponent!r}"
             )
-        a, n = self.data, exponent
+        # A NumPy scalar exponent as a Python number, so that no gradient becomes a NumPy scalar.
+        a, n = self.data, exponent.item() if isinstance(exponent, np.generic) else exponent
         op = f"**{n}"
         out = _power(a, n, op)
 

@@ -104,6 +104,18 @@ def _axes(op, axis, ndim):
     return None if ndim == 0 else axes
 
 
+def _axis(op, axis, ndim):
+    """One axis, checked as ``_axes`` checks it, for ops that take exactly one (softmax)."""
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"{op}: the axis must be an integer, got {type(axis).__name__} {axis!r}")
+    _axes(op, axis, ndim)
+    return int(axis)
+
+
+def _is_real_array(x):
+    return isinstance(x, np.ndarray) and x.dtype.kind in "biuf"
+
+
 def _shape(size):
     """``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
@@ -126,10 +138,13 @@ class Tensor:
             array = np.array(data, dtype=dtype)
         except OverflowError:
             raise ValueError(f"Tensor: {data!r} does not fit in {np.dtype(dtype)}") from None
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"Tensor: cannot make an array of {type(data).__name__} {data!r} ({error})") from None
         if array.dtype == object:
             raise TypeError(f"Tensor: cannot make numbers out of {type(data).__name__} {data!r}")
         if dtype is None:
-            array = array.astype(_default_dtype(array), copy=False)
+            with np.errstate(over="ignore"):  # 1e308 is inf in float32, as in PyTorch
+                array = array.astype(_default_dtype(array), copy=False)
         if requires_grad and array.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating-point tensors can require grad, not {array.dtype}")
         self.data = array
@@ -246,7 +261,11 @@ class Tensor:
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, complex):
             dtype = self.data.dtype if self.data.dtype.kind == "f" or isinstance(other, numbers.Integral) else float32
-            return Tensor._wrap(np.asarray(other, dtype=dtype))
+            try:
+                with np.errstate(over="ignore"):
+                    return Tensor._wrap(np.asarray(other, dtype=dtype))
+            except OverflowError:
+                raise ValueError(f"{op}: {other!r} does not fit in {dtype}") from None
         if isinstance(other, np.ndarray):
             floating = other.dtype.kind == "f" and self.data.dtype.kind == "f"
             return Tensor(other, dtype=self.data.dtype if floating else other.dtype)
@@ -255,7 +274,9 @@ class Tensor:
     def _broadcast_op(self, other, op, compute):
         other = self._operand(other, op)
         try:
-            data = compute(self.data, other.data)
+            # inf - inf or 0 * inf is NaN, as in PyTorch, without NumPy's RuntimeWarning.
+            with np.errstate(all="ignore"):
+                data = compute(self.data, other.data)
         except ValueError:
             raise ValueError(f"{op}: shapes {self.shape} and {other.shape} do not broadcast") from None
         return other, data
@@ -399,6 +420,9 @@ class Tensor:
     def clip(self, min=None, max=None):
         """Values outside [min, max] are set to the bound; their gradient is zero."""
         a = self.data
+        for bound in (min, max):
+            if bound is not None and not (isinstance(bound, numbers.Real) or _is_real_array(bound)):
+                raise TypeError(f"clip: a bound must be a real number or None, got {type(bound).__name__} {bound!r}")
         data = np.clip(a, min, max)
         inside = np.ones(a.shape, dtype=bool)
         if min is not None:
@@ -415,22 +439,22 @@ class Tensor:
 
     # Comparisons give boolean tensors, outside the graph (as in PyTorch).
     def __eq__(self, other):
-        return Tensor._wrap(self.data == self._operand(other, "eq").data)
+        return Tensor._wrap(self._broadcast_op(other, "eq", np.equal)[1])
 
     def __ne__(self, other):
-        return Tensor._wrap(self.data != self._operand(other, "ne").data)
+        return Tensor._wrap(self._broadcast_op(other, "ne", np.not_equal)[1])
 
     def __lt__(self, other):
-        return Tensor._wrap(self.data < self._operand(other, "lt").data)
+        return Tensor._wrap(self._broadcast_op(other, "lt", np.less)[1])
 
     def __le__(self, other):
-        return Tensor._wrap(self.data <= self._operand(other, "le").data)
+        return Tensor._wrap(self._broadcast_op(other, "le", np.less_equal)[1])
 
     def __gt__(self, other):
-        return Tensor._wrap(self.data > self._operand(other, "gt").data)
+        return Tensor._wrap(self._broadcast_op(other, "gt", np.greater)[1])
 
     def __ge__(self, other):
-        return Tensor._wrap(self.data >= self._operand(other, "ge").data)
+        return Tensor._wrap(self._broadcast_op(other, "ge", np.greater_equal)[1])
 
     # ------------------------------------------------------------------ matmul
 
@@ -445,7 +469,8 @@ class Tensor:
                 f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})"
             )
         try:
-            data = a @ b
+            with np.errstate(all="ignore"):  # 0 * inf and overflow, as in PyTorch, without a warning
+                data = a @ b
         except ValueError:
             raise ValueError(f"matmul: batch dimensions of shapes {a.shape} and {b.shape} do not broadcast") from None
 
@@ -475,7 +500,8 @@ class Tensor:
     @_torch_names
     def sum(self, axis=None, keepdims=False):
         shape, axis = self.shape, _axes("sum", axis, self.ndim)
-        data = self.data.sum(axis=axis, keepdims=keepdims)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, 1e308 + 1e308 inf: no warning
+            data = self.data.sum(axis=axis, keepdims=keepdims)
 
         def grad_fn(g):
             if not keepdims and axis is not None:
@@ -487,7 +513,7 @@ class Tensor:
 
     @_torch_names
     def mean(self, axis=None, keepdims=False):
-        total = self.sum(axis=axis, keepdims=keepdims)
+        total = self.sum(axis=_axes("mean", axis, self.ndim), keepdims=keepdims)
         return total / (self.data.size // max(total.data.size, 1))
 
     @_torch_names
@@ -545,8 +571,9 @@ class Tensor:
         old = self.shape
         try:
             data = self.data.reshape(shape)
-        except ValueError:
-            raise ValueError(f"reshape: cannot reshape a tensor of shape {old} ({self.data.size} elements) to {shape}") from None
+        except (TypeError, ValueError) as error:
+            message = f"reshape: cannot reshape a tensor of shape {old} ({self.data.size} elements) to {shape}"
+            raise type(error)(message) from None
 
         def grad_fn(g):
             return (g.reshape(old),)
@@ -700,8 +727,9 @@ class Tensor:
         a = self.data
         if approximate == "tanh":
             c = math.sqrt(2 / math.pi)
-            inner = np.tanh(c * (a + 0.044715 * a**3))
-            data = 0.5 * a * (1 + inner)
+            with np.errstate(over="ignore", invalid="ignore"):  # a**3 overflows for huge a
+                inner = np.tanh(c * (a + 0.044715 * a**3))
+                data = 0.5 * a * (1 + inner)
 
             def grad_fn(g):
                 d_inner = (1 - inner * inner) * c * (1 + 3 * 0.044715 * a * a)
@@ -710,7 +738,8 @@ class Tensor:
         elif approximate == "none":
             # frompyfunc gives an object array, or a bare float for a 0-d input.
             cdf = 0.5 * (1 + np.asarray(_erf(a / math.sqrt(2)), dtype=a.dtype))
-            data = a * cdf
+            with np.errstate(invalid="ignore"):  # -inf * 0
+                data = a * cdf
 
             def grad_fn(g):
                 pdf = np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
@@ -722,10 +751,12 @@ class Tensor:
 
     @_torch_names
     def softmax(self, axis=-1):
-        a = self.data
-        # initial=-inf: along an axis of length 0 the result is empty, as in PyTorch, not an error.
-        e = np.exp(a - a.max(axis=axis, keepdims=True, initial=-np.inf))
-        data = e / e.sum(axis=axis, keepdims=True)
+        a, axis = self.data, _axis("softmax", axis, self.ndim)
+        # initial=-inf: along an axis of length 0 the result is empty, as in PyTorch, not an error;
+        # an infinite input gives NaN, as in PyTorch, without NumPy's warning.
+        with np.errstate(invalid="ignore"):
+            e = np.exp(a - a.max(axis=axis, keepdims=True, initial=-np.inf))
+            data = e / e.sum(axis=axis, keepdims=True)
 
         def grad_fn(g):
             return (data * (g - (g * data).sum(axis=axis, keepdims=True)),)
@@ -734,9 +765,10 @@ class Tensor:
 
     @_torch_names
     def log_softmax(self, axis=-1):
-        a = self.data
-        shifted = a - a.max(axis=axis, keepdims=True, initial=-np.inf)
-        with np.errstate(divide="ignore"):  # log(0) only for an axis of length 0, whose result is empty
+        a, axis = self.data, _axis("log_softmax", axis, self.ndim)
+        # log(0) only for an axis of length 0, whose result is empty; inf - inf is NaN, as in PyTorch.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shifted = a - a.max(axis=axis, keepdims=True, initial=-np.inf)
             data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
         def grad_fn(g):
@@ -782,7 +814,9 @@ class Tensor:
             seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
             if seed.shape != self.shape:
                 raise ValueError(f"backward: gradient of shape {seed.shape} for an output of shape {self.shape}")
-        autograd.backward(self, seed)
+        # inf - inf and 0 * inf give NaN gradients, as in PyTorch, without NumPy's RuntimeWarnings.
+        with np.errstate(all="ignore"):
+            autograd.backward(self, seed)
         return self
 
 
@@ -815,6 +849,8 @@ def cat(tensors, axis=0):
     if isinstance(tensors, Tensor):
         raise TypeError("cat: expected a sequence of tensors, got a single Tensor (its rows would be joined)")
     tensors = list(tensors)
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise TypeError(f"cat: expected tensors, got {[type(t).__name__ for t in tensors]}")
     if not tensors:
         raise ValueError("cat: needs at least one tensor")
     try:
@@ -834,6 +870,8 @@ def stack(tensors, axis=0):
     if isinstance(tensors, Tensor):
         raise TypeError("stack: expected a sequence of tensors, got a single Tensor (its rows would be joined)")
     tensors = list(tensors)
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise TypeError(f"stack: expected tensors, got {[type(t).__name__ for t in tensors]}")
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     try:

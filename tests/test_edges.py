@@ -150,7 +150,7 @@ def test_zero_dimensional_tensors_reduce_along_axis_0_and_minus_1(op):
 
 def test_axes_out_of_range_name_the_op_and_the_shape():
     for op in (lambda x: x.sum(1), lambda x: x.max(2), lambda x: x.squeeze(1), lambda x: x.mean(-2)):
-        with pytest.raises(ValueError, match=r"(sum|max|squeeze): axis .* out of range .* 0 dimensions"):
+        with pytest.raises(ValueError, match=r"(sum|max|squeeze|mean): axis .* out of range .* 0 dimensions"):
             op(leaf(1.0))
 
 

@@ -45,6 +45,8 @@ def flatten(input, start_dim=0, end_dim=-1):
 def dropout(input, p=0.5, training=True, generator=None):
     """Zero each element with probability ``p`` and scale the rest by 1/(1 - p) (inverted dropout),
     so the expected value is unchanged and evaluation needs no rescaling; the identity unless training."""
+    if not isinstance(p, numbers.Real):
+        raise TypeError(f"dropout: probability p must be a number, got {type(p).__name__} {p!r}")
     if not 0 <= p <= 1:
         raise ValueError(f"dropout: probability p must be between 0 and 1, got {p}")
     if not training or p == 0:
@@ -59,7 +61,9 @@ def dropout(input, p=0.5, training=True, generator=None):
     def grad_fn(g):
         return (g * scale,)
 
-    return _result(input.data * scale, (input,), "dropout", grad_fn)
+    with np.errstate(invalid="ignore"):  # inf * 0 is NaN, without NumPy's warning
+        data = input.data * scale
+    return _result(data, (input,), "dropout", grad_fn)
 
 
 # ---------------------------------------------------------------------- activations
