@@ -57,6 +57,9 @@ def check_shapes(predicted):
         if p is None:
             return wrong(f"the answer for pair {k} is still None: write a shape such as (2, 5), or \"error\".")
         answer = _as_answer(p)
+        if answer is None and isinstance(p, (list, tuple)) and all(isinstance(n, float) for n in p):
+            return wrong(f"the answer for pair {k} is {p!r}, with floats: a size is a whole number, so write a shape "
+                         "as a tuple of ints, such as (2, 5).")
         if answer is None:
             return wrong(f"the answer for pair {k} is a {type(p).__name__} {p!r}: write a shape as a tuple of "
                          "sizes, such as (2, 5), without quotes, or the text \"error\".")
@@ -125,6 +128,9 @@ def check_unbroadcast(unbroadcast):
             return wrong(f"{case} raised {type(error).__name__}: {error}")
         if got is None:
             return wrong(f"{case} returned None: return the summed gradient.")
+        if hasattr(got, "data") and hasattr(got, "grad"):
+            return wrong(f"{case} returned a {type(got).__name__}: grad is a NumPy array, and unbroadcast should "
+                         "return one (a Tensor made from it is float32 by default, so even its values change).")
         try:
             values = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
@@ -164,6 +170,9 @@ def check_matmul_backward(matmul_backward):
         for name, of, g, n in (("dL/dA", "A", got[0], numeric[0]), ("dL/dB", "B", got[1], numeric[1])):
             if g is None:
                 return wrong(f"{name} is still None for {case}.")
+            if hasattr(g, "data") and hasattr(g, "grad"):
+                return wrong(f"{name} is a {type(g).__name__}: A, B and G are NumPy arrays, and matmul_backward "
+                             "should return NumPy arrays too (a Tensor is float32 by default, which rounds them).")
             try:
                 g = np.asarray(g, dtype=float)
             except (TypeError, ValueError):
@@ -171,6 +180,12 @@ def check_matmul_backward(matmul_backward):
             if g.shape != n.shape:
                 return wrong(f"for {case}, {name} has the shape {g.shape}: it must have {of}'s shape {n.shape}.")
             if not np.allclose(g, n, rtol=1e-5, atol=1e-6):
+                scale = float(np.vdot(g, n) / np.vdot(g, g)) if np.vdot(g, g) else 0.0
+                if np.allclose(scale * g, n, rtol=1e-5, atol=1e-6):
+                    off = "has the wrong sign" if np.isclose(scale, -1) else "is off by a constant factor"
+                    return wrong(f"for {case}, {name} is the right product but {off}: the chain rule gives the "
+                                 "product of G and the other factor as it is, with no minus sign and nothing "
+                                 "divided or multiplied (any mean over the batch is already in G).")
                 rule = ("dL/dA[i, k] is the sum over j of G[i, j] * B[k, j]" if of == "A"
                         else "dL/dB[k, j] is the sum over i of A[i, k] * G[i, j]")
                 shapes = (" With square matrices every product of G and the other factor has the right shape, "

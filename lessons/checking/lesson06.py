@@ -50,6 +50,13 @@ def _wrong_counts(model):
     """What each typical mistake counts for ``model``, with the hint for it."""
     params = list(model.named_parameters())
     return [
+        (sum(p.numel() for child in model.children() for p in child.parameters()),
+         "you counted the parameters of model's sub-modules (model.children()), which misses a parameter that the "
+         "module holds itself: model.parameters() yields every parameter, its own and its sub-modules'."),
+        (sum(p.numel() for m in model.modules() for p in m.parameters()),
+         "each parameter is counted more than once: model.modules() yields the model itself as well as every "
+         "sub-module, and m.parameters() already includes the sub-modules' parameters. Add p.numel() over "
+         "model.parameters() alone."),
         (len(params), "you counted the parameter tensors, not the numbers in them: add up p.numel() for each p "
                       "in model.parameters()."),
         (sum(p.shape[0] for _, p in params), "you added up each parameter's first dimension (len(p) or p.shape[0]): "
@@ -80,8 +87,9 @@ def check_count_parameters(count_parameters):
         return right(f"count_parameters gives {expected[0]} for the 64-64-10 MLP and {expected[1]} for "
                      "64-128-64-10, and is right for a layer without bias, a BatchNorm and a 3-d parameter")
     if len(set(counts)) == 1:
-        return wrong("count_parameters gives the same number for every model: count from model.parameters() "
-                     "instead of returning a fixed number.")
+        return wrong("count_parameters gives the same number for every model it is given: count from the "
+                     "argument, model.parameters(), not from a fixed number or from a model of the notebook such "
+                     "as mlp.")
     mistakes = [_wrong_counts(model) for _, model in models]
     for j, (_, hint) in enumerate(mistakes[0]):  # one mistake that explains every count
         if all(count == mistake[j][0] for count, mistake in zip(counts, mistakes)):
@@ -149,6 +157,10 @@ def check_my_cross_entropy(my_cross_entropy):
         if getattr(value, "_op", "") == "cross_entropy":
             return wrong("my_cross_entropy calls F.cross_entropy, the fused version it is compared with: build it "
                          "yourself from log_softmax, indexing and mean.")
+        if getattr(value, "_op", "") == "nll_loss":
+            return wrong("my_cross_entropy ends in F.nll_loss, which picks each row's target and averages for you: "
+                         "that picking and averaging is the exercise. Index the log-probabilities yourself and take "
+                         ".mean().")
         actual = float(np.asarray(value.data, dtype=float))
         loss, variants = _loss_variants(z, t)
         if np.isclose(actual, loss, rtol=1e-6, atol=1e-9):
@@ -319,7 +331,7 @@ def _segments(events):
     return segments
 
 
-def _diagnose(events, batches):
+def _diagnose(events, batches, weights_changed=False):
     kinds = [kind for kind, _ in events]
     drawn, forwards, steps = kinds.count("batch"), kinds.count("forward"), kinds.count("step")
     if drawn == 0:
@@ -328,7 +340,12 @@ def _diagnose(events, batches):
         return ("train_one_epoch calls fit, which runs this very loop: write the loop yourself, with zero_grad(), "
                 "the forward pass, the loss, backward() and step().")
     if forwards == 0:
-        return "the model was never called: compute model(images) for each batch."
+        return ("the model passed in was never called: compute model(images) for each batch with the argument "
+                "model, not with a model of the notebook such as mlp.")
+    if steps == 0 and weights_changed:
+        return ("the weights changed, but the optimizer passed in never stepped: use the argument optimizer "
+                "(optimizer.zero_grad(), optimizer.step()) rather than changing the weights some other way, with "
+                "an optimizer of your own (which starts with a fresh momentum buffer) or by hand.")
     if steps == 0:
         missing = "optimizer.step() and loss.backward() never ran" if "backward" not in kinds else \
             "optimizer.step() never ran"
@@ -364,13 +381,14 @@ def _diagnose(events, batches):
             return ("optimizer.step() ran before loss.backward() in each batch, so it applied the gradients of the "
                     "batch before (or none at all): step after backward.")
         if kind == "none":
-            return ("when step() ran, no gradient had arrived: call loss.backward() on the loss of the batch before "
-                    "optimizer.step().")
+            return ("when step() ran, no gradient had arrived: call loss.backward() (with its parentheses) on the "
+                    "loss of the batch before optimizer.step().")
         if kind == "accumulated":
             where = "is never called" if "zero" not in kinds else "runs only once, before the loop"
             return (f"the gradients at step() in batch {number} were the sum of that batch's and the earlier "
                     f"batches' gradients: gradients add up across backward() calls until zero_grad(), which "
-                    f"{where}. Call optimizer.zero_grad() at the start of every batch.")
+                    f"{where}. Call optimizer.zero_grad() at the start of every batch (with its parentheses: "
+                    f"optimizer.zero_grad alone only names the method).")
         if kind == "double":
             return (f"the gradients at step() in batch {number} were twice the loss's gradient: backward() ran "
                     "twice for one batch (or the loss was added twice). Backpropagate one loss once per batch.")
@@ -392,10 +410,19 @@ def check_train_one_epoch(train_one_epoch):
     net = _network()
     watch = _Watch(net)
     loader = _loader(dataset)
-    train_one_epoch(_WatchedModel(net, watch), _WatchedLoader(loader, watch),
-                    _WatchedSGD(net.parameters(), watch, lr=0.1, momentum=0.9))
+    before = [p.numpy().copy() for p in net.parameters()]
+    try:
+        train_one_epoch(_WatchedModel(net, watch), _WatchedLoader(loader, watch),
+                        _WatchedSGD(net.parameters(), watch, lr=0.1, momentum=0.9))
+    except AttributeError as error:
+        if "object has no attribute 'backward'" in str(error) and "Tensor" not in str(error):
+            return wrong(f"your code raised AttributeError: {error}. loss.item() (or float(loss)) is a plain number, "
+                         "which has no backward(): call backward() on the loss Tensor itself, and use .item() only "
+                         "to print or record the loss.")
+        raise
     watch.note("end")
-    problem = _diagnose(watch.events, len(loader))
+    changed = any(not np.array_equal(a, p.numpy()) for a, p in zip(before, net.parameters()))
+    problem = _diagnose(watch.events, len(loader), changed)
     if problem:
         return wrong(problem)
     if not all(np.allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)

@@ -75,6 +75,28 @@ def _rules():
                                  g if first(v, g) else b * v + g),
          "that is Nesterov's step, p - lr * (g + beta * velocity); plain momentum steps along the velocity "
          "itself: p - lr * velocity."),
+        (lambda p, g, v, lr, b: (p - lr * g if first(v, g) else p + b * v - lr * g,
+                                 -lr * g if first(v, g) else b * v - lr * g),
+         "your velocity is the step itself, velocity = beta * velocity - lr * g, then p + velocity (the form some "
+         "courses use): with a fixed rate it visits the same points, but your velocity is -lr times optim.SGD's, "
+         "and the two part ways when the rate changes. Keep lr and the minus out of the velocity: velocity = "
+         "beta * velocity + g, then p - lr * velocity."),
+        (lambda p, g, v, lr, b: (p - lr * (1 + b) * g if first(v, g) else p - lr * (b * v + g),
+                                 (1 + b) * g if first(v, g) else b * v + g),
+         "the first velocity is (1 + beta) * g: the update ran on top of velocity = g. On the first step the "
+         "velocity is g itself; only from the second step on is it beta * velocity + g."),
+    ]
+
+
+def _fixed_rules():
+    """Mistakes that hard-code the valley's beta 0.9 or learning rate 0.02, and swapped results."""
+    return [
+        (lambda p, g, v, l, b: (p - l * (g if v is None else 0.9 * v + g), g if v is None else 0.9 * v + g),
+         "right for beta 0.9, but the check also uses other betas: use the beta passed in."),
+        (lambda p, g, v, l, b: (p - 0.02 * (g if v is None else b * v + g), g if v is None else b * v + g),
+         "right for the rate 0.02, but the check also uses other rates: use the lr passed in."),
+        (lambda p, g, v, l, b: (g if v is None else b * v + g, p - l * (g if v is None else b * v + g)),
+         "the two are swapped: return the new point first, then the new velocity, (p, velocity)."),
     ]
 
 
@@ -89,13 +111,16 @@ def _close(a, b):
 def _step_problem(result, what):
     if result is None:
         return f"momentum_step returns None on {what}: return the pair (new p, new velocity)."
-    if not isinstance(result, tuple) or len(result) != 2:
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
         return f"momentum_step should return a pair (new p, new velocity), but it returns a {type(result).__name__}."
     p, velocity = result
     for name, value in (("the new p", p), ("the new velocity", velocity)):
         if value is None:
             return (f"{name} is None on {what}: return the point after the step and the velocity it used, so that "
                     "the next step can go on from them.")
+        if hasattr(value, "data") and hasattr(value, "grad"):
+            return (f"{name} is a {type(value).__name__}: p and g come in as NumPy arrays, so return NumPy arrays "
+                    "(a Tensor is float32 by default, which rounds them).")
         try:
             np.asarray(value, dtype=float)
         except (TypeError, ValueError):
@@ -117,7 +142,7 @@ def check_momentum_step(momentum_step):
                 return wrong(problem)
             if _close(result[0], want[0]) and _close(result[1], want[1]):
                 continue
-            for rule, hint in rules:
+            for rule, hint in rules + _fixed_rules():
                 mistaken = rule(p, g, velocity, lr, beta)
                 if _close(result[0], mistaken[0]) and _close(result[1], mistaken[1]):
                     return wrong(hint)
@@ -195,9 +220,9 @@ def check_bias_corrected(bias_corrected):
     for m, v, beta1, beta2, t in _corrections():
         with np.errstate(divide="ignore", invalid="ignore"):
             result = bias_corrected(m.copy(), v.copy(), beta1, beta2, t)
-        if result is None or (isinstance(result, tuple) and any(x is None for x in result)):
+        if result is None or (isinstance(result, (tuple, list)) and any(x is None for x in result)):
             return wrong("bias_corrected returns None: return the pair (m_hat, v_hat).")
-        if not isinstance(result, tuple) or len(result) != 2:
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
             return wrong(f"bias_corrected should return a pair (m_hat, v_hat), but it returns a "
                          f"{type(result).__name__}.")
         want = (m / (1 - beta1**t), v / (1 - beta2**t))

@@ -15,6 +15,8 @@ WRONG = {
         "the longer shape": PAIRS.format('[(4, 3), (8, 1, 5), (5, 4), (2, 1)]'),
         "shorter shape padded on the right": PAIRS.format('[(4, 3), "error", "error", (2, 3)]'),
         "shapes concatenated": PAIRS.format('[(4, 3), (8, 7, 5), "error", (2, 1, 3)]'),
+        "sizes written as floats": PAIRS.format('[(4.0, 3.0), (8.0, 7.0, 5.0), "error", (2.0, 3.0)]'),
+        "shape written backwards": PAIRS.format('[(3, 4), (8, 7, 5), "error", (2, 3)]'),
     },
     2: {
         "without keepdims": UNBROADCAST.format(
@@ -39,6 +41,15 @@ WRONG = {
             "    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)\n"
             "    return grad.sum(axis=stretched, keepdims=True)"),
         "sums everything": UNBROADCAST.format("    return np.sum(grad)"),
+        "returns a Tensor": UNBROADCAST.format(
+            "    grad = sum_leading_axes(grad, shape)\n"
+            "    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)\n"
+            "    return Tensor(grad.sum(axis=stretched, keepdims=True))"),
+        "sums axis 0 once": UNBROADCAST.format(
+            "    if grad.ndim > len(shape):\n"
+            "        grad = grad.sum(axis=0)\n"
+            "    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)\n"
+            "    return grad.sum(axis=stretched, keepdims=True)"),
     },
     3: {
         "G @ B": MATMUL_BACKWARD.format("    return G @ B, A.T @ G"),
@@ -61,6 +72,9 @@ WRONG = {
             "            if product.shape == shape:\n"
             "                return product\n\n"
             "    return first_with_shape(A.shape, G, B), first_with_shape(B.shape, A, G)"),
+        "returns Tensors": MATMUL_BACKWARD.format("    return Tensor(G @ B.T), Tensor(A.T @ G)"),
+        "divided by the batch size": MATMUL_BACKWARD.format("    return G @ B.T / len(A), A.T @ G / len(A)"),
+        "minus signs": MATMUL_BACKWARD.format("    return -G @ B.T, -A.T @ G"),
     },
 }
 

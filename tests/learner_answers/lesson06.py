@@ -20,6 +20,10 @@ WRONG = {
             "        if isinstance(layer, nn.Linear):\n"
             "            total += layer.in_features * layer.out_features + layer.out_features\n"
             "    return total"),
+        "counts the notebook's mlp": COUNT.format("    return sum(p.numel() for p in mlp.parameters())"),
+        "children only": COUNT.format("    return sum(p.numel() for m in model.children() for p in m.parameters())"),
+        "modules counted twice": COUNT.format(
+            "    return sum(p.numel() for m in model.modules() for p in m.parameters())"),
     },
     2: {
         "softmax then log": LOSS.format(
@@ -43,6 +47,13 @@ WRONG = {
             "    return -logits.log_softmax(dim=1)[minigrad.arange(3), targets].mean()"),
         "no mean": LOSS.format("    return -logits.log_softmax(dim=1)[minigrad.arange(len(targets)), targets]"),
         "calls F.cross_entropy": LOSS.format("    return F.cross_entropy(logits, targets)"),
+        "F.nll_loss does the picking": LOSS.format("    return F.nll_loss(logits.log_softmax(dim=1), targets)"),
+        "one-hot, mean over every entry": LOSS.format(
+            "    one_hot = Tensor(np.eye(logits.shape[1])[targets.numpy()], dtype=minigrad.float64)\n"
+            "    return -(logits.log_softmax(dim=1) * one_hot).mean()"),
+        "a new Tensor from log_softmax's numbers": LOSS.format(
+            "    lp = Tensor(logits.log_softmax(dim=1).numpy(), dtype=minigrad.float64, requires_grad=True)\n"
+            "    return -lp[minigrad.arange(len(targets)), targets].mean()"),
     },
     3: {
         "forgets zero_grad": LOOP.format(
@@ -112,6 +123,38 @@ WRONG = {
             "        loss.backward()\n"
             "        optimizer.step()"),
         "calls fit": LOOP.format("    fit(model, loader, F.cross_entropy, optimizer, epochs=1, progress=False)"),
+        "an optimizer of its own": LOOP.format(
+            "    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n"
+            "    for images, labels in loader:\n"
+            "        opt.zero_grad()\n"
+            "        loss = F.cross_entropy(model(images), labels)\n"
+            "        loss.backward()\n"
+            "        opt.step()"),
+        "backward on loss.item()": LOOP.format(
+            "    for images, labels in loader:\n"
+            "        optimizer.zero_grad()\n"
+            "        loss = F.cross_entropy(model(images), labels).item()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()"),
+        "zero_grad without parentheses": LOOP.format(
+            "    for images, labels in loader:\n"
+            "        optimizer.zero_grad\n"
+            "        loss = F.cross_entropy(model(images), labels)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()"),
+        "the notebook's mlp": LOOP.format(
+            "    for images, labels in loader:\n"
+            "        optimizer.zero_grad()\n"
+            "        loss = F.cross_entropy(mlp(images), labels)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()"),
+        "two epochs": LOOP.format(
+            "    for epoch in range(2):\n"
+            "        for images, labels in loader:\n"
+            "            optimizer.zero_grad()\n"
+            "            loss = F.cross_entropy(model(images), labels)\n"
+            "            loss.backward()\n"
+            "            optimizer.step()"),
     },
 }
 

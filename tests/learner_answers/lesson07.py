@@ -41,6 +41,28 @@ WRONG = {
         "Nesterov": STEP.format(
             "    velocity = g if velocity is None else beta * velocity + g\n"
             "    return p - lr * (g + beta * velocity), velocity"),
+        "velocity is the step (v = beta v - lr g)": STEP.format(
+            "    if velocity is None:\n"
+            "        velocity = np.zeros_like(p)\n"
+            "    velocity = beta * velocity - lr * g\n"
+            "    return p + velocity, velocity"),
+        "swapped results": STEP.format(
+            "    velocity = g if velocity is None else beta * velocity + g\n"
+            "    return velocity, p - lr * velocity"),
+        "hard-coded beta": STEP.format(
+            "    velocity = g if velocity is None else 0.9 * velocity + g\n"
+            "    return p - lr * velocity, velocity"),
+        "hard-coded lr": STEP.format(
+            "    velocity = g if velocity is None else beta * velocity + g\n"
+            "    return p - 0.02 * velocity, velocity"),
+        "first velocity (1 + beta) g": STEP.format(
+            "    if velocity is None:\n"
+            "        velocity = g\n"
+            "    velocity = beta * velocity + g\n"
+            "    return p - lr * velocity, velocity"),
+        "returns a Tensor": STEP.format(
+            "    velocity = g if velocity is None else beta * velocity + g\n"
+            "    return Tensor(p - lr * velocity), velocity"),
     },
     2: {
         "no correction": CORRECT.format("    return m, v"),
@@ -52,6 +74,9 @@ WRONG = {
         "(1 - beta) ** t": CORRECT.format("    return m / (1 - beta1) ** t, v / (1 - beta2) ** t"),
         "square root of v_hat": CORRECT.format("    return m / (1 - beta1**t), np.sqrt(v / (1 - beta2**t))"),
         "beta * t": CORRECT.format("    return m / (1 - beta1 * t), v / (1 - beta2 * t)"),
+        "t + 1": CORRECT.format("    return m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))"),
+        "precedence: m / 1 - beta1**t": CORRECT.format("    return m / 1 - beta1**t, v / 1 - beta2**t"),
+        "1 - beta without the power": CORRECT.format("    return m / (1 - beta1), v / (1 - beta2)"),
     },
     3: {
         "0.1, the limit itself": "lr_choice = 0.1",
@@ -64,6 +89,9 @@ WRONG = {
         "a string": "lr_choice = '0.09'",
         "zero": "lr_choice = 0",
         "1, far too large": "lr_choice = 1.0",
+        "0.075, just too slow": "lr_choice = 0.075",
+        "a list": "lr_choice = [0.09]",
+        "0.2": "lr_choice = 0.2",
     },
 }
 

@@ -39,6 +39,10 @@ WRONG = {
         "ignores the stride": OUTPUT_SIZE.format("    return n + 2 * padding - kernel + 1"),
         "divides before subtracting the kernel": OUTPUT_SIZE.format(
             "    return (n + 2 * padding) // stride - kernel + 1"),
+        "round()": OUTPUT_SIZE.format("    return round((n + 2 * padding - kernel) / stride) + 1"),
+        "+ 1 inside the floor division": OUTPUT_SIZE.format("    return (n + 2 * padding - kernel + 1) // stride"),
+        "padding subtracted": OUTPUT_SIZE.format("    return (n - 2 * padding - kernel) // stride + 1"),
+        "returns a str": OUTPUT_SIZE.format("    return str((n + 2 * padding - kernel) // stride + 1)"),
     },
     2: {
         "C after the kernel axes": conv_im2col(
@@ -57,6 +61,16 @@ WRONG = {
             "    x = minigrad.Tensor(image[None], dtype=minigrad.float64)\n"
             "    w = minigrad.Tensor(weight, dtype=minigrad.float64)\n"
             "    return F.conv2d(x, w, padding=padding).numpy()[0]\n"
+        ),
+        "edge padding": conv_im2col(pad="np.pad(image, ((0, 0), (padding, padding), (padding, padding)), mode='edge')"),
+        "no padding": conv_im2col(pad="image"),
+        "float32": conv_im2col(product="cols.astype(np.float32) @ weight.reshape(out_channels, -1).T.astype(np.float32)"),
+        "conv2d imported by name": (
+            "from minigrad.nn.functional import conv2d\n\n\n"
+            "def conv_im2col(image, weight, padding=1):\n"
+            "    x = minigrad.Tensor(image[None], dtype=minigrad.float64)\n"
+            "    w = minigrad.Tensor(weight, dtype=minigrad.float64)\n"
+            "    return conv2d(x, w, padding=padding).numpy()[0]\n"
         ),
     },
     3: {
@@ -102,6 +116,17 @@ WRONG = {
         "writes into the window": MAX_POOL_WINDOW.format(
             FIRST_WINNER + "    value = window[winner]\n"
             "    window[...] = 0\n    window[winner] = upstream\n    return value, window"),
+        "value and grad swapped": MAX_POOL_WINDOW.format(
+            FIRST_WINNER + "    grad = np.zeros_like(window)\n    grad[winner] = upstream\n    return grad, window[winner]"),
+        "a Tensor value": MAX_POOL_WINDOW.format(
+            FIRST_WINNER + "    grad = np.zeros_like(window)\n    grad[winner] = upstream\n"
+            "    return minigrad.Tensor(window[winner]), grad"),
+        "an int gradient": MAX_POOL_WINDOW.format(
+            FIRST_WINNER + "    grad = np.zeros(window.shape, dtype=int)\n    grad[winner] = upstream\n"
+            "    return window[winner], grad"),
+        "argmin": MAX_POOL_WINDOW.format(
+            "    winner = np.unravel_index(np.argmin(window), window.shape)\n"
+            "    grad = np.zeros_like(window)\n    grad[winner] = upstream\n    return window[winner], grad"),
     },
 }
 
