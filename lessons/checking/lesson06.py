@@ -237,13 +237,15 @@ class _Watch:
         self.last = _fingerprint(self.params)
         self.since_zero = None
 
-    def true_gradient(self):
-        """The gradient of F.cross_entropy(model(images), labels) for the current batch at the current weights."""
+    def true_gradient(self, softmax_first=False):
+        """The gradient of F.cross_entropy(model(images), labels) for the current batch at the current weights
+        (with softmax_first, of the mistake F.cross_entropy(model(images).softmax(dim=1), labels))."""
         for mine, p in zip(self.twin.parameters(), self.params):
             mine.data[...] = p.data
             mine.grad = None
         images, labels = self.batch
-        F.cross_entropy(self.twin(images), labels).backward()
+        output = self.twin(images)
+        F.cross_entropy(output.softmax(dim=1) if softmax_first else output, labels).backward()
         return [np.array(p.grad, dtype=np.float64) for p in self.twin.parameters()]
 
 
@@ -281,10 +283,10 @@ class _WatchedSGD(optim.SGD):
         super().__init__(params, **settings)
         self.watch = watch
 
-    def zero_grad(self):
+    def zero_grad(self, *args, **kwargs):  # passed on, so that a call optim.SGD refuses fails as it would there
         had = any(p.grad is not None for p in self.watch.params)
         self.watch.note("zero", had)
-        super().zero_grad()
+        super().zero_grad(*args, **kwargs)
         self.watch.after_zero()
 
     def step(self):
@@ -308,6 +310,8 @@ class _WatchedSGD(optim.SGD):
                 kind = "double"
             elif _same(grads, [len(watch.batch[1]) * g for g in true]):
                 kind = "sum"
+            elif _same(grads, watch.true_gradient(softmax_first=True)):
+                kind = "softmax"
             watch.since_zero = true if earlier is None else [a + b for a, b in zip(earlier, true)]
         watch.note("step", (kind, in_fit))
         super().step()
@@ -384,11 +388,20 @@ def _diagnose(events, batches, weights_changed=False):
             return ("when step() ran, no gradient had arrived: call loss.backward() (with its parentheses) on the "
                     "loss of the batch before optimizer.step().")
         if kind == "accumulated":
-            where = "is never called" if "zero" not in kinds else "runs only once, before the loop"
+            if "zero" not in kinds:
+                where = "is never called"
+            elif "zero" not in [k for seg in segments for k, _ in seg]:
+                where = "runs only once, before the loop"
+            else:
+                where = f"did not run in batch {number}"
             return (f"the gradients at step() in batch {number} were the sum of that batch's and the earlier "
                     f"batches' gradients: gradients add up across backward() calls until zero_grad(), which "
                     f"{where}. Call optimizer.zero_grad() at the start of every batch (with its parentheses: "
                     f"optimizer.zero_grad alone only names the method).")
+        if kind == "softmax":
+            return ("the gradients at step() were those of F.cross_entropy(model(images).softmax(dim=1), labels): "
+                    "F.cross_entropy takes the model's raw outputs (the logits) and applies log_softmax itself, so "
+                    "a softmax before it is applied twice. Pass model(images) as it is.")
         if kind == "double":
             return (f"the gradients at step() in batch {number} were twice the loss's gradient: backward() ran "
                     "twice for one batch (or the loss was added twice). Backpropagate one loss once per batch.")

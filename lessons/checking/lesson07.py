@@ -130,6 +130,17 @@ def _step_problem(result, what):
 
 @exercise("momentum_step")
 def check_momentum_step(momentum_step):
+    try:
+        return _check_momentum_step(momentum_step)
+    except ValueError as error:
+        if "truth value of an array" not in str(error):
+            raise
+        return wrong(f"your code raised ValueError: {error}. An array is neither true nor false, so `if velocity:`, "
+                     "`if not velocity:`, `velocity or g` and `if velocity == None:` (which compares element by "
+                     "element) fail once velocity is an array: test `velocity is None`.")
+
+
+def _check_momentum_step(momentum_step):
     rules = _rules()
     for what, gradient, start, lrs, beta in _scenarios():
         states, end = _reference(gradient, start, lrs, beta)

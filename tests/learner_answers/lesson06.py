@@ -123,6 +123,33 @@ WRONG = {
             "        loss.backward()\n"
             "        optimizer.step()"),
         "calls fit": LOOP.format("    fit(model, loader, F.cross_entropy, optimizer, epochs=1, progress=False)"),
+        "weights changed by hand": LOOP.format(
+            "    for images, labels in loader:\n"
+            "        for p in model.parameters():\n"
+            "            p.grad = None\n"
+            "        loss = F.cross_entropy(model(images), labels)\n"
+            "        loss.backward()\n"
+            "        for p in model.parameters():\n"
+            "            p.data -= 0.1 * p.grad"),
+        "softmax before cross_entropy": LOOP.format(
+            "    for images, labels in loader:\n"
+            "        optimizer.zero_grad()\n"
+            "        loss = F.cross_entropy(model(images).softmax(dim=1), labels)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()"),
+        "zero_grad every other batch": LOOP.format(
+            "    for k, (images, labels) in enumerate(loader):\n"
+            "        if k % 2 == 0:\n"
+            "            optimizer.zero_grad()\n"
+            "        loss = F.cross_entropy(model(images), labels)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()"),
+        "zero_grad(set_to_none=True)": LOOP.format(
+            "    for images, labels in loader:\n"
+            "        optimizer.zero_grad(set_to_none=True)\n"
+            "        loss = F.cross_entropy(model(images), labels)\n"
+            "        loss.backward()\n"
+            "        optimizer.step()"),
         "an optimizer of its own": LOOP.format(
             "    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n"
             "    for images, labels in loader:\n"

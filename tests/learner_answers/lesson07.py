@@ -60,6 +60,23 @@ WRONG = {
             "        velocity = g\n"
             "    velocity = beta * velocity + g\n"
             "    return p - lr * velocity, velocity"),
+        "if not velocity": STEP.format(
+            "    if not velocity:\n"
+            "        velocity = g\n"
+            "    else:\n"
+            "        velocity = beta * velocity + g\n"
+            "    return p - lr * velocity, velocity"),
+        "velocity == None": STEP.format(
+            "    if velocity == None:\n"
+            "        velocity = g\n"
+            "    else:\n"
+            "        velocity = beta * velocity + g\n"
+            "    return p - lr * velocity, velocity"),
+        "a state of its own": "state = {}\n\n\n" + STEP.format(
+            "    v = state.get('v')\n"
+            "    v = g if v is None else beta * v + g\n"
+            "    state['v'] = v\n"
+            "    return p - lr * v, v"),
         "returns a Tensor": STEP.format(
             "    velocity = g if velocity is None else beta * velocity + g\n"
             "    return Tensor(p - lr * velocity), velocity"),
