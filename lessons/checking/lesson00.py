@@ -66,8 +66,9 @@ def check_first_value(x, y):
         return wrong(f"{problem}: y has the right value at x = 3, but not the slope of x squared plus 1. "
                      "Compute y as x**2 + 1 and call y.backward() once.")
     if getattr(y, "grad", None) == 0:
-        return wrong("x.grad looks right, but y.grad is still 0, so y.backward() never ran (backward() starts by "
-                     "setting y.grad to 1): call y.backward() instead of setting x.grad yourself.")
+        return wrong("x.grad looks right, but y.grad is still 0, so y.backward() never ran on this y (backward() "
+                     "starts by setting y.grad to 1): compute y once, then call y.backward() on it, rather than "
+                     "setting x.grad yourself or computing y again afterwards.")
     return right(f"y.data = {y.data} and x.grad = {x.grad}: at x = 3, y grows 6 times as fast as x")
 
 

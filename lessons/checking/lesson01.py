@@ -40,6 +40,7 @@ DIFFERENCE_CASES = [
     ("x³ at x = -1 with h = 0.5", cube, lambda x: 3 * x * x, -1.0, 0.5),
     ("exp at x = 0 with h = 0.2", math.exp, math.exp, 0.0, 0.2),
     ("sin at x = 1 with h = 0.001", math.sin, math.cos, 1.0, 0.001),
+    ("cos at x = 2 with h = 0.01 (a negative slope)", math.cos, lambda x: -math.sin(x), 2.0, 0.01),
 ]
 
 
@@ -54,6 +55,8 @@ def difference_mistake(estimate, f, slope, x, h):
         (rise / h, "is twice the central difference: the run from x - h to x + h is 2h, so divide by 2 * h"),
         (rise / 2 * h, "is the central difference times h²: in Python a / 2 * h means (a / 2) * h, so write "
                        "the run in parentheses, / (2 * h)"),
+        (abs(rise) / (2 * h), "is the size of the central difference without its sign: the slope is negative "
+                              "here, so keep the sign of the rise (no abs)"),
         (-rise / (2 * h), "has the wrong sign: subtract f(x - h) from f(x + h), not the other way round"),
         (f(x + h) - f(x - h) / (2 * h), "divides only f(x - h) by the run: Python divides before it subtracts, "
                                         "so put the rise f(x + h) - f(x - h) in parentheses"),
@@ -75,6 +78,9 @@ def check_central_difference(central_difference):
             return wrong("central_difference returned None: give the estimate, rise over run, back with return.")
         if not is_number(estimate):
             return wrong(number_problem(estimate, 0.0, "central_difference(f, x, h)") + ".")
+    if estimates[0] == estimates[1] and estimates[0] == (f(x + h) - f(x - h)) // (2 * h):
+        return wrong("central_difference rounds down to a whole number: // is floor division, use / to divide "
+                     "the rise by the run.")
     if estimates[0] == estimates[1]:
         return wrong(f"central_difference gives the same estimate for {first_what} as with h = 0.05, but the "
                      "central difference of x³ changes with h (by h²): compute it from f(x - h), f(x + h) and "
@@ -188,7 +194,9 @@ def d(a, b, c):
 
 
 def g(a, b, c):
-    return a * a * c + b * b * b
+    # Each partial depends on all three inputs, so an answer that leaves an input nudged for the next
+    # partial (b += h, ..., without putting b back) gets ✗.
+    return a * a * c + a * b * b * b + b * c * c
 
 
 # (what, f, the inputs, h, the exact partials). Hints may print no digit: the numbers asked for are
@@ -196,7 +204,7 @@ def g(a, b, c):
 PARTIAL_CASES = [
     ("d at the lesson's point", d, (2.0, -3.0, 10.0), 1e-6, lambda a, b, c: (b, a, 1.0)),
     ("a function and a point of the check's own", g, (1.5, -0.5, 2.0), 0.01,
-     lambda a, b, c: (2 * a * c, 3 * b * b, a * a)),
+     lambda a, b, c: (2 * a * c + b * b * b, 3 * a * b * b + c * c, a * a + 2 * b * c)),
 ]
 NAMES = ("a", "b", "c")
 
@@ -216,6 +224,9 @@ def three_numbers(result):
     """Why ``result`` is not three numbers, or None."""
     if result is None:
         return "partials returned None: return the three partial derivatives, df_da, df_db and df_dc."
+    if isinstance(result, (dict, str)):
+        return (f"partials returned a {type(result).__name__}: return the three numbers themselves, "
+                "return df_da, df_db, df_dc.")
     try:
         parts = list(result)
     except TypeError:

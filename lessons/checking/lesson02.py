@@ -11,32 +11,57 @@ from widgets import BackwardExplorer
 def check_mul_backward(mul_backward):
     # The rule runs on nodes of the check's own, so that it is tested whatever Value class the notebook
     # holds: fresh leaves, a leaf that already holds a gradient, and x * x (one node, both factors).
-    x, y, out = Node(3.0), Node(-4.0), Node(-12.0, grad=0.5)
-    mul_backward(x, y, out)
-    fresh = (x.grad, y.grad)
-    held_x, held_y, out_held = Node(3.0, grad=1.0), Node(-4.0, grad=-1.0), Node(-12.0, grad=0.5)
-    mul_backward(held_x, held_y, out_held)
-    twice, out_square = Node(3.0), Node(9.0, grad=1.0)
-    mul_backward(twice, twice, out_square)
+    # out.grad is 2.5, so that forgetting it, doubling the shares or adding instead of multiplying
+    # each give different numbers; out._prev holds the factors, as the lesson's nodes do.
+    g = 2.5
 
+    def product(a, b):
+        out = Node(a.data * b.data, grad=g)
+        out._prev = (a, b)
+        return out
+
+    x, y = Node(3.0), Node(-4.0)
+    out = product(x, y)
+    returned = mul_backward(x, y, out)
+    fresh = (x.grad, y.grad)
+    held_x, held_y = Node(3.0, grad=1.0), Node(-4.0, grad=-1.0)
+    mul_backward(held_x, held_y, product(held_x, held_y))
+    twice = Node(3.0)
+    mul_backward(twice, twice, product(twice, twice))
+
+    if out.grad != g or out.data != -12.0:
+        return wrong("mul_backward changed out (its .data or .grad): it should only read out.grad, and add to the factors' .grad.")
+    if fresh == (0.0, 0.0) and isinstance(returned, tuple) and len(returned) == 2:
+        return wrong("mul_backward returned the two shares, but x.grad and y.grad are still 0: in MyValue the "
+                     "rule itself adds each share to its factor's .grad, with +=, and returns nothing.")
     if fresh == (0.0, 0.0):
-        return wrong("x.grad and y.grad are still 0 after mul_backward(x, y, out): add each factor's share "
-                     "to its .grad.")
-    if all(isinstance(g, (int, float)) for g in fresh) and math.isclose(fresh[0], 3.0 * 0.5) and math.isclose(
-            fresh[1], -4.0 * 0.5):
+        return wrong("x.grad and y.grad are still 0 after mul_backward(x, y, out): add to each factor's .grad "
+                     "its share, the other factor's .data times out.grad.")
+    if all(isinstance(v, (int, float)) for v in fresh) and math.isclose(fresh[0], 3.0 * g) and math.isclose(
+            fresh[1], -4.0 * g):
         return wrong("each factor got its own data times out.grad: a product sends each factor the *other* "
                      "factor's data.")
     if fresh == (-4.0, 3.0):
         return wrong("the shares are not multiplied by out.grad: the chain rule multiplies the local "
                      "derivative by the gradient that arrived at out.")
-    if fresh != (-4.0 * 0.5, 3.0 * 0.5):
-        return wrong("with x = 3, y = -4 and out.grad = 0.5, x.grad should get y.data * out.grad and y.grad "
+    if fresh == (-4.0 * g * 2, 3.0 * g * 2):
+        return wrong("x.grad and y.grad each got twice their share: add y.data * out.grad to x.grad once, "
+                     "and x.data * out.grad to y.grad once.")
+    if fresh == (4.0 * g, -3.0 * g):
+        return wrong("the shares have the wrong sign: add them to .grad (+=), do not subtract them.")
+    if fresh[0] == -4.0 * g and fresh[1] != 3.0 * g:
+        return wrong("x.grad is right, but y.grad is not: y.grad should get x.data * out.grad.")
+    if fresh[1] == 3.0 * g and fresh[0] != -4.0 * g:
+        return wrong("y.grad is right, but x.grad is not: x.grad should get y.data * out.grad.")
+    if fresh != (-4.0 * g, 3.0 * g):
+        return wrong("with x = 3, y = -4 and out.grad = 2.5, x.grad should get y.data * out.grad and y.grad "
                      "x.data * out.grad.")
-    if (held_x.grad, held_y.grad) != (1.0 - 2.0, -1.0 + 1.5):
+    if (held_x.grad, held_y.grad) != (1.0 - 4.0 * g, -1.0 + 3.0 * g):
         return wrong("a gradient a node already held was lost: add to .grad with +=, do not assign it with =.")
-    if twice.grad != 6.0:
+    if twice.grad != 2 * 3.0 * g:
         return wrong("for x * x, where a and b are the same node, x.grad should get both shares, "
-                     "x.data * out.grad twice: use += for both.")
+                     "x.data * out.grad twice: add each share with its own += (a.grad, b.grad = ... sets "
+                     "the node's .grad twice, keeping only one share).")
     return right("mul_backward adds y.data * out.grad to x.grad and x.data * out.grad to y.grad, "
                  "and x * x gets both shares")
 
@@ -50,7 +75,9 @@ def _number_hint(answer, what):
     # Why ``answer`` is not a plain number yet, or None when it is one.
     if answer is None:
         return f"{what} is still None: set it to a number."
-    if hasattr(answer, "data"):
+    if is_number(answer):
+        return None if math.isfinite(answer) else f"{what} is {answer}."
+    if hasattr(answer, "data") and hasattr(answer, "grad"):
         return (f"{what} is a {type(answer).__name__}, not a number: ops on Values make new Values; "
                 "compute with the numbers, the .data of each node.")
     if not is_number(answer):

@@ -305,7 +305,11 @@ def check_backward_all(backward_all):
         shown = f"on {what}, {leaf[0].label}.grad comes out {leaf[0].grad:g} instead of {leaf[1].grad:g}"
         why = _rules_problem(log, root, what)
         if why is None and root.grad != 1.0:
-            why = f"the root's gradient is {root.grad:g}: seed it with root.grad = 1.0 (dL/dL) before the rules run."
+            why = (f"the root's gradient is {root.grad:g} after backward_all: seed it with root.grad = 1.0 (dL/dL) "
+                   "before the rules run, and leave it so (only the rules change gradients, by adding to them).")
+        if why is None and all(node.grad == 0 for node in got if node is not root):
+            why = ("every rule ran once, in a right order, but no gradient reached any node below the root: each "
+                   "rule passes on its node's grad, so root.grad = 1.0 must be set before the first rule runs.")
         return wrong(f"{shown}: {why or 'every rule ran once, in a right order, so look at what else changes a grad.'}")
     return right(f"backward_all runs every rule once, each node before its parents, and gets minigrad's gradients "
                  f"on {len(GRAPHS)} graphs, from a single leaf to a chain {CHAIN_DEPTH:,} deep")

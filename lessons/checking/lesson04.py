@@ -2,6 +2,7 @@
 
 import functools
 import math
+import numbers
 
 import numpy as np
 
@@ -88,9 +89,10 @@ class _KnownScores:
         return []
 
 
-# (scores, labels): ties at 0 for both labels, all scores positive with mixed labels, one point.
+# (scores, labels): ties at 0 for both labels, all scores positive with mixed labels, one point. In the
+# first, as many points are beyond the margin as are right, but fewer have a positive score.
 ACCURACY_CASES = [
-    ([2.0, -1.5, 0.3, -0.2, 0.0, 0.0, 4.0, -0.7], [1, -1, -1, 1, 1, -1, 1, -1]),
+    ([2.0, -1.5, 0.3, -0.2, 0.0, 0.0, 4.0, -1.7], [1, -1, -1, 1, 1, -1, 1, -1]),
     ([0.5, 1.5, 2.5], [1, -1, 1]),
     ([-0.25], [-1]),
     ([-3.0, -1.0, 1.0, 3.0, 0.0], [-1, -1, 1, 1, -1]),
@@ -99,6 +101,27 @@ ACCURACY_CASES = [
 
 def _fraction(scores, labels):
     return sum(s * t > 0 for s, t in zip(scores, labels)) / len(labels)
+
+
+def _count(test):
+    return lambda scores, labels: sum(test(s, t) for s, t in zip(scores, labels)) / len(labels)
+
+
+# Known mistakes, each told apart from the others and from the right answer on the cases above taken
+# together (on a single case two of them can give the same fraction).
+ACCURACY_MISTAKES = [
+    (_count(lambda s, t: s * t >= 0), "counts a score of exactly 0 as right: 0 has neither sign, so it is on "
+                                      "neither side. Test score * label > 0, not >= 0."),
+    (_count(lambda s, t: (s > 0) == (t > 0)), "counts a score of exactly 0 as right for label -1: 0 has neither "
+                                              "sign, so it is on neither side. Test score * label > 0."),
+    (lambda scores, labels: 1 - _fraction(scores, labels),
+     "returns the fraction of points it got wrong: count the points whose score has the sign of their label."),
+    (_count(lambda s, t: s * t >= 1), "counts only the points beyond the margin, score * label >= 1: the hinge "
+                                      "loss asks for the margin, but a point is classified right as soon as "
+                                      "score * label > 0."),
+    (_count(lambda s, t: s > 0), "counts the points with a positive score whatever their label: compare with "
+                                 "the label."),
+]
 
 
 def _accuracy_problem(got, scores, labels):
@@ -112,9 +135,13 @@ def _accuracy_problem(got, scores, labels):
         return f"accuracy returned a {type(got).__name__} {where}: return a plain number (a count divided by len(y))."
     if not is_number(got):
         return f"accuracy returned a {type(got).__name__} {where}, not a number."
+    whole = isinstance(got, numbers.Integral)
     got = float(got)
     if math.isclose(got, expected, abs_tol=1e-12):
         return None
+    if whole and got == math.floor(expected) and 0 < expected < 1:
+        return (f"accuracy returned a whole number {where}: // is floor division, which rounds the fraction down; "
+                "divide with /.")
     if got > 1 and math.isclose(got, 100 * expected, abs_tol=1e-9):
         return f"accuracy returned a percentage {where}: return the fraction, between 0 and 1."
     if n > 1 and math.isclose(got, expected * n, abs_tol=1e-9):
@@ -123,20 +150,18 @@ def _accuracy_problem(got, scores, labels):
         return f"accuracy returned more than 1 {where}: a fraction of the points is at most 1."
     if n > 1 and math.isclose(got, expected * n / (n - 1), abs_tol=1e-12):
         return f"accuracy divides by one less than the number of points {where}: divide by len(y)."
-    ties_right = sum((s > 0) == (t > 0) for s, t in zip(scores, labels)) / n
-    if math.isclose(got, ties_right, abs_tol=1e-12):
-        return (f"accuracy counts a score of exactly 0 as right for label -1 {where}: 0 has neither sign, so it "
-                "is on neither side. Test score * label > 0.")
-    if math.isclose(got, sum(s > 0 for s in scores) / n, abs_tol=1e-12):
-        return f"accuracy counts the points with a positive score whatever their label {where}: compare with the label."
+    if any(math.isclose(got, round(expected, digits), abs_tol=1e-12) for digits in range(4)):
+        return f"accuracy rounds the fraction {where}: return it as it is, unrounded."
     return f"accuracy is wrong {where}: it should be the fraction of points whose score has the sign of their label."
 
 
 @exercise("accuracy", "test_accuracy", "model")
 def check_accuracy(accuracy, test_accuracy, model):
     if not callable(accuracy):
-        return wrong(f"accuracy is a {type(accuracy).__name__}, not a function: run the exercise cell, which "
-                     "defines accuracy(model, X, y).")
+        later = (" (the PyTorch section near the end of the lesson sets accuracy to a number, replacing your "
+                 "function)" if is_number(accuracy) else "")
+        return wrong(f"accuracy is a {type(accuracy).__name__}, not a function{later}: run the exercise cell again, "
+                     "which defines accuracy(model, X, y).")
     results = []
     for scores, labels in ACCURACY_CASES:
         points = [[s, 0.5] for s in scores]
@@ -149,6 +174,18 @@ def check_accuracy(accuracy, test_accuracy, model):
         return wrong(f"accuracy gives the same number for {len(results)} sets of points and scores of "
                      "the check's own, whose accuracies all differ: compute it from its arguments model, X and y, "
                      "not from numbers or names outside the function.")
+    numbers_only = all(is_number(r) for r in results)
+    if numbers_only:
+        for mistake, what in ACCURACY_MISTAKES:
+            if all(math.isclose(float(r), mistake(scores, labels), abs_tol=1e-12)
+                   for r, (scores, labels) in zip(results, ACCURACY_CASES)):
+                return wrong(f"on the points of the check's own, whose scores it knows, accuracy {what}")
+        counts = [_fraction(scores, labels) * len(labels) for scores, labels in ACCURACY_CASES]
+        if all(r > 0 for r in results):
+            divisors = {round(c / float(r), 6) for c, r in zip(counts, results)}
+            if len(divisors) == 1 and float(next(iter(divisors))).is_integer() and next(iter(divisors)) != 1:
+                return wrong(f"accuracy divides the number of points it got right by {next(iter(divisors)):g}, "
+                             "whatever the number of points: divide by the number it is given, len(y).")
     for got, (scores, labels) in zip(results, ACCURACY_CASES):
         problem = _accuracy_problem(got, scores, labels)
         if problem:

@@ -16,6 +16,11 @@ WRONG = {
         "x made a float": "x = 3.0\ny = x**2 + 1\n",
         "backward() on x": FIRST_VALUE.format("y = x**2 + 1\nx.backward()"),
         "x.grad typed in": FIRST_VALUE.format("y = x**2 + 1\nx.grad = 6.0"),
+        "(x + 1)**2": FIRST_VALUE.format("y = (x + 1)**2\ny.backward()"),
+        "y computed again after backward()": FIRST_VALUE.format("y = x**2 + 1\ny.backward()\ny = x**2 + 1"),
+        "backward() on another expression": FIRST_VALUE.format("y = x**2 + 1\nz = x * 2\nz.backward()"),
+        "a Value of x.data": FIRST_VALUE.format("y = Value(x.data**2 + 1)\ny.backward()"),
+        "a NumPy float for x": "import numpy as np\nx = np.float64(3.0)\ny = x**2 + 1\n",
     },
     2: {
         "Value(4.0)": MAKE_FOUR.format("result = Value(4.0)"),
@@ -26,6 +31,10 @@ WRONG = {
         "changes c to fit": MAKE_FOUR.format('c = Value(5.0, label="c")\nresult = a + b + c'),
         "a * b * c": MAKE_FOUR.format("result = a * b * c"),
         "c - a * b": MAKE_FOUR.format("result = c - a * b"),
+        "the number of a Value": MAKE_FOUR.format("result = (a * b + c).data"),
+        "a NumPy float": MAKE_FOUR.format("import numpy as np\nresult = np.float64(4.0)"),
+        "a unused": MAKE_FOUR.format("result = c + b * 2"),
+        "a tuple": MAKE_FOUR.format("result = (a * b + c,)"),
     },
 }
 

@@ -28,6 +28,10 @@ WRONG = {
         "a step typed in": CENTRAL.format("(f(x + 1e-6) - f(x - 1e-6)) / 2e-6"),
         "rise without parentheses": CENTRAL.format("f(x + h) - f(x - h) / (2 * h)"),
         "prints instead of returning": "def central_difference(f, x, h):\n    print((f(x + h) - f(x - h)) / (2 * h))\n",
+        "abs of the rise": CENTRAL.format("abs(f(x + h) - f(x - h)) / (2 * h)"),
+        "floor division": CENTRAL.format("(f(x + h) - f(x - h)) // (2 * h)"),
+        "half steps": CENTRAL.format("(f(x + h / 2) - f(x - h / 2)) / h"),
+        "the lesson's f, not the f given": CENTRAL.format("(globals()['f'](x + h) - globals()['f'](x - h)) / (2 * h)"),
     },
     2: {
         "hard-coded 1e-5": BEST.format("    return 1e-5"),
@@ -40,6 +44,14 @@ WRONG = {
         "/ h for / 2h": BEST.format("    return min(hs, key=lambda h: abs((f(x + h) - f(x - h)) / h - true_slope))"),
         "tanh and 0.5 wired in": BEST.format(
             "    return min(hs, key=lambda h: abs((math.tanh(0.5 + h) - math.tanh(0.5 - h)) / (2 * h) - true_slope))"),
+        "the first step": BEST.format("    return hs[0]"),
+        "the error compared with 0": BEST.format("    return min(hs, key=lambda h: abs((f(x + h) - f(x - h)) / (2 * h)))"),
+        "off by one in the index": BEST.format(ERROR + "    errors = [error(h) for h in hs]\n"
+                                                       "    return hs[errors.index(min(errors)) + 1]"),
+        "the best error never updated": BEST.format(
+            "    best, best_error = hs[0], float('inf')\n    for h in hs:\n"
+            "        e = abs((f(x + h) - f(x - h)) / (2 * h) - true_slope)\n"
+            "        if e < best_error:\n            best = h\n    return best"),
         "the lesson's hs": BEST.format(
             "    steps = [10.0**-k for k in range(1, 13)]\n"
             "    return min(steps, key=lambda h: abs((f(x + h) - f(x - h)) / (2 * h) - true_slope))"),
@@ -74,6 +86,16 @@ WRONG = {
         "one side over twice h": PARTIALS.format(nudging("(f(a + h, b, c) - f(a, b, c)) / (2 * h)",
                                                          "(f(a, b + h, c) - f(a, b, c)) / (2 * h)",
                                                          "(f(a, b, c + h) - f(a, b, c)) / (2 * h)")),
+        "b left nudged for df_dc": PARTIALS.format(
+            "    df_da = (f(a + h, b, c) - f(a - h, b, c)) / (2 * h)\n    b += h\n"
+            "    df_db = (f(a, b, c) - f(a, b - 2 * h, c)) / (2 * h)\n"
+            "    df_dc = (f(a, b, c + h) - f(a, b, c - h)) / (2 * h)\n    return df_da, df_db, df_dc"),
+        "a dict": PARTIALS.format("    return {'a': (f(a + h, b, c) - f(a - h, b, c)) / (2 * h),\n"
+                                  "            'b': (f(a, b + h, c) - f(a, b - h, c)) / (2 * h),\n"
+                                  "            'c': (f(a, b, c + h) - f(a, b, c - h)) / (2 * h)}"),
+        "one sign wrong": PARTIALS.format(nudging("(f(a + h, b, c) - f(a - h, b, c)) / (2 * h)",
+                                                  "(f(a, b - h, c) - f(a, b + h, c)) / (2 * h)",
+                                                  "(f(a, b, c + h) - f(a, b, c - h)) / (2 * h)")),
         "d wired in, not f": PARTIALS.format(nudging("(d(a + h, b, c) - d(a - h, b, c)) / (2 * h)",
                                                      "(d(a, b + h, c) - d(a, b - h, c)) / (2 * h)",
                                                      "(d(a, b, c + h) - d(a, b, c - h)) / (2 * h)")),

@@ -23,6 +23,9 @@ WRONG = {
         "the value of M": M_GRAPH + "dM_dc = M.data",
         "stops at q": M_GRAPH + "dM_dc = k.data",
         "a's number instead of b's": M_GRAPH + "dM_dc = k.data * a.data",
+        "twice, counting a": M_GRAPH + "dM_dc = k.data * b.data * a.data",
+        "the sign of the product flipped": M_GRAPH + "dM_dc = -k.data * b.data",
+        "an array": M_GRAPH + "import numpy as np\ndM_dc = np.array([k.data * b.data])",
         "nudging": M_GRAPH + ("h = 1e-6\n"
                               "dM_dc = ((((c.data + h) + a.data) * b.data + f.data) * k.data - M.data) / h"),
     },
@@ -33,6 +36,12 @@ WRONG = {
         "only a": MUL_BACKWARD.format("    a.grad += b.data * out.grad"),
         "sets out.grad": MUL_BACKWARD.format("    out.grad = a.data * b.data"),
         "wrong sign": MUL_BACKWARD.format("    a.grad -= b.data * out.grad\n    b.grad -= a.data * out.grad"),
+        "tuple assignment loses x * x": MUL_BACKWARD.format(
+            "    a.grad, b.grad = a.grad + b.data * out.grad, b.grad + a.data * out.grad"),
+        "returns the shares": MUL_BACKWARD.format("    return b.data * out.grad, a.data * out.grad"),
+        "twice the shares": MUL_BACKWARD.format("    a.grad += 2 * b.data * out.grad\n    b.grad += 2 * a.data * out.grad"),
+        ".grad for .data": MUL_BACKWARD.format("    a.grad += b.data * out.grad\n    b.grad += a.grad * out.grad"),
+        "out.data for out.grad": MUL_BACKWARD.format("    a.grad += b.data * out.data\n    b.grad += a.data * out.data"),
     },
     3: {
         "b.grad before the slider": "predicted_b_grad = -4.0",
@@ -42,6 +51,9 @@ WRONG = {
         "a's rule, b.data * e.grad": "predicted_b_grad = -3.0 * -2.0",
         "e.data with a = 3": "predicted_b_grad = 3.0 * -3.0",
         "the old a": "predicted_b_grad = 2.0 * -2.0",
+        "twice": "predicted_b_grad = 3.0 * -2.0 * 2",
+        "nothing sent yet": "predicted_b_grad = 0.0",
+        "a Value": "predicted_b_grad = minigrad.Value(3.0) * -2.0",
         "e.grad scaled by a": "predicted_b_grad = 3.0 * (-2.0 * 3.0 / 2.0)",
     },
 }

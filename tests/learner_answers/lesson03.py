@@ -105,6 +105,17 @@ WRONG = {
         order.append(node)
         stack.extend(node._prev)
     return order'''),
+        "ready when the count reaches 1": REVERSE_ORDER.format(COUNTING.format(
+            count="node._prev", add="+= 1", subtract="node._prev").replace("users[parent] == 0", "users[parent] == 1")),
+        "a set of nodes": REVERSE_ORDER.format("    return set(minigrad.topological_order(root))"),
+        "the labels, not the nodes": REVERSE_ORDER.format(
+            "    return [node.label for node in reversed(minigrad.topological_order(root))]"),
+        "counts each parent once via a seen check": REVERSE_ORDER.format(COUNTING.format(
+            count="node._prev", add="+= 1", subtract="node._prev").replace(
+            "                stack.append(parent)\n            users[parent] += 1",
+            "                stack.append(parent)\n                users[parent] += 1")),
+        "the counted nodes in discovery order": REVERSE_ORDER.format(COUNTING.format(
+            count="node._prev", add="+= 1", subtract="node._prev").split("    order, ready")[0] + "    return list(users)"),
         "starts from the root's parents": REVERSE_ORDER.format(COUNTING.format(
             count="node._prev", add="+= 1", subtract="node._prev").replace(
             "order, ready = [], [root]", "order, ready = [], [p for p in root._prev if users[p] == 1]")),
@@ -181,6 +192,33 @@ WRONG = {
     root.grad = 1.0
     for node in reversed(order):
         node._backward()'''),
+        "de-duplicates with a set": BACKWARD_ALL.format(SEARCH.format(run="reversed(list(set(order)))", visit='''        if parents_done:
+            order.append(node)
+        else:
+            stack.append((node, True))
+            for parent in node._prev:
+                stack.append((parent, False))''')),
+        "skips the root's rule": BACKWARD_ALL.format(SEARCH.format(run="reversed(order[:-1])", visit='''        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for parent in node._prev:
+                stack.append((parent, False))''')),
+        "runs the pass twice": BACKWARD_ALL.format(SEARCH.format(run="reversed(order + order)", visit='''        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for parent in node._prev:
+                stack.append((parent, False))''')),
+        "seeds the root after the rules": BACKWARD_ALL.format(SEARCH.format(run="reversed(order)", visit='''        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for parent in node._prev:
+                stack.append((parent, False))''').replace("    root.grad = 1.0\n", "") + "\n    root.grad = 1.0"),
         "forgets to seed the root": BACKWARD_ALL.format(SEARCH.format(run="reversed(order)", visit='''        if parents_done:
             order.append(node)
         elif node not in visited:
@@ -204,6 +242,17 @@ WRONG = {
         "returns .data": NEURON.format(
             "    z = w1 * x1 + w2 * x2 + b\n    e = (2 * z).exp()\n    return ((e - 1) / (e + 1)).data"),
         "sigmoid": NEURON.format("    z = w1 * x1 + w2 * x2 + b\n    return 2 * (2 * z).sigmoid() - 1"),
+        "2 * exp(z) for exp(2z)": NEURON.format(
+            "    z = w1 * x1 + w2 * x2 + b\n    e = 2 * z.exp()\n    return (e - 1) / (e + 1)"),
+        "precedence: (e - 1) / e + 1": NEURON.format(
+            "    z = w1 * x1 + w2 * x2 + b\n    e = (2 * z).exp()\n    return (e - 1) / e + 1"),
+        "the denominator cut by .data": NEURON.format(
+            "    z = w1 * x1 + w2 * x2 + b\n    e = (2 * z).exp()\n    return (e - 1) / (e.data + 1)"),
+        "returns z, no tanh": NEURON.format("    return w1 * x1 + w2 * x2 + b"),
+        "math.exp on a Value": NEURON.format(
+            "    z = w1 * x1 + w2 * x2 + b\n    e = math.exp(2 * z)\n    return (e - 1) / (e + 1)"),
+        "the micrograd lecture's inputs": NEURON.format(
+            "    z = w1 * 2.0 + w2 * 0.0 + b\n    e = (2 * z).exp()\n    return (e - 1) / (e + 1)"),
         "forgets b": NEURON.format("    z = w1 * x1 + w2 * x2\n    e = (2 * z).exp()\n    return (e - 1) / (e + 1)"),
         "hard-coded inputs swapped": NEURON.format(
             "    z = w1 * -1.5 + w2 * 0.5 + b\n    e = (2 * z).exp()\n    return (e - 1) / (e + 1)"),
