@@ -124,6 +124,9 @@ def _loss_variants(z, t):
                                   "pick one entry per row with log_probs[minigrad.arange(N), targets]."),
         (-_log_softmax(z, 0)[np.arange(n), t].mean(), "log_softmax along dim 0 normalises each column, across the "
                                                       "samples: take it along dim=1, over the classes of each row."),
+        (loss / z.shape[1], "it is C times too small (C the number of classes): the mean ran over all N x C "
+                            "entries, the zeros of a one-hot mask included. Sum over the classes of each row first, "
+                            "or pick one entry per row, and then average over the N samples."),
     ]
 
 

@@ -202,6 +202,10 @@ _CORRECTION_MISTAKES = [
     (lambda m, v, b1, b2, t: (m / (1 - b1**t), np.sqrt(v / (1 - b2**t))),
      "v_hat is the corrected second moment itself: the square root comes later, in the step."),
     (lambda m, v, b1, b2, t: (v / (1 - b2**t), m / (1 - b1**t)), "the two are swapped: return (m_hat, v_hat)."),
+    (lambda m, v, b1, b2, t: (m / (1 - b1 ** (t + 1)), v / (1 - b2 ** (t + 1))),
+     "the exponent is t + 1: t already counts from 1, so step t divides by 1 - beta ** t."),
+    (lambda m, v, b1, b2, t: (m / (1 - b1), v / (1 - b2)), "the power t is missing: the correction is 1 - beta ** t, "
+                                                           "which shrinks towards 1 as the steps go on."),
 ]
 
 

@@ -265,6 +265,7 @@ def check_max_pool_window(max_pool_window):
                     why = " (all of its elements are negative: a maximum that starts at 0 stays there)"
                 return wrong(f"for the window {rows} the value is {size} than the window's largest element{why}: "
                              "max-pooling keeps the largest element.")
+            raw_kind = getattr(np.asarray(grad), "dtype", np.dtype(float)).kind
             try:
                 grad = np.asarray(grad, dtype=float)
             except (TypeError, ValueError):
@@ -286,6 +287,11 @@ def check_max_pool_window(max_pool_window):
             if len(nonzero) == 1 and nonzero[0] in maxima and nonzero[0] != maxima[0]:
                 return wrong(f"on the tie in the window {rows} your gradient goes to a later maximum: it belongs "
                              "to the first in reading order (row by row), as np.argmax finds it.")
+            if len(nonzero) == 1 and nonzero[0] == maxima[0] and raw_kind in "iub" and upstream != int(upstream):
+                return wrong(f"the gradient is at the right place, but it is an array of {np.asarray(result[1]).dtype}, "
+                             f"so upstream {upstream} was cut to {grad.flat[nonzero[0]]:g} when you stored it: build "
+                             "the gradient as a float array (np.zeros(window.shape), or np.zeros_like(window, "
+                             "dtype=float)).")
             if len(nonzero) == 1 and nonzero[0] == maxima[0]:
                 return wrong(f"the gradient is at the right place, but for upstream {upstream} it is "
                              f"{grad.flat[nonzero[0]]:g}: the maximum passes on the upstream gradient itself "
