@@ -26,12 +26,13 @@ class _Node:
 
     def __init__(self, data, label="", _prev=(), _op="", log=None):
         self.data, self.grad, self.label = float(data), 0.0, label
+        self._name = label  # what hints call the node, even where its label is blank
         self._prev, self._op = _prev, _op
         self._log = [] if log is None else log
         self._backward = lambda: None
 
     def __repr__(self):
-        return f"node {self.label or '(unlabelled)'}"
+        return f"node {self._name or '(unlabelled)'}"
 
     def _made(self, data, parents, op, rule):
         out = _Node(data, _prev=parents, _op=op, log=self._log)
@@ -60,6 +61,8 @@ class _Node:
 
 def _label(node, text):
     node.label = text
+    if isinstance(node, _Node):
+        node._name = text
     return node
 
 
@@ -113,6 +116,22 @@ def _shared_subgraph_graph(leaf):
     return _label(u + t, "L")
 
 
+def _blank_labels_graph(leaf):
+    # The shared subgraph again, with its inner nodes' labels blank, as ops leave them: counts keyed by
+    # label (all "") would merge them.
+    root = _shared_subgraph_graph(leaf)
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node._prev and isinstance(node, _Node):
+            node.label = ""
+        stack.extend(node._prev)
+    return root
+
+
 def _leaf_graph(leaf):
     return leaf(4.0, "x")
 
@@ -133,6 +152,7 @@ GRAPHS = [
     ("L = d * y3, where d reaches L directly and through y1, y2, y3 (paths of different lengths)",
      _path_lengths_graph),
     ("a shared subgraph, L = s * t + t with s = a * b and t = s + a", _shared_subgraph_graph),
+    ("the shared subgraph with its inner nodes unlabelled (label \"\"), as ops leave them", _blank_labels_graph),
     ("a single leaf x (the root is a leaf)", _leaf_graph),
     (f"a chain {CHAIN_DEPTH:,} nodes deep (y1 = x + k, y2 = y1 + k, ...)", _chain_graph),
 ]
@@ -200,6 +220,9 @@ def _call(fn, name, what, root, is_chain):
             result = fn(root)
     except RecursionError:
         return None, _recursion_hint(name)
+    except KeyError as error:
+        return None, (f"on {what}, {name} raised KeyError: {error}, a key missing from a dict. Are the dict's keys the "
+                      "nodes themselves? Two nodes can share a label or a number, and then share a key.")
     except Exception as error:  # a learner's code may fail in any way: say how, and on which graph
         return None, f"on {what}, {name} raised {type(error).__name__}: {error}"
     return result, None
@@ -227,21 +250,21 @@ def _order_problem(order, root, what):
         times[id(node)] = times.get(id(node), 0) + 1
     twice = next((node for node in order if times[id(node)] > 1), None)
     if twice is not None:
-        return (f"on {what}, {twice.label} is in the order {times[id(twice)]} times: each node goes in once, "
+        return (f"on {what}, {twice._name} is in the order {times[id(twice)]} times: each node goes in once, "
                 "when its count of users reaches 0.")
     if id(root) not in times:
-        return f"on {what}, the root {root.label} is missing: start with ready = [root] and append each node you take."
+        return f"on {what}, the root {root._name} is missing: start with ready = [root] and append each node you take."
     missing = next((node for node in reversed(nodes) if id(node) not in times), None)
     if missing is not None:
-        return (f"on {what}, {missing.label} is missing from the order: its count of users never reached 0. "
+        return (f"on {what}, {missing._name} is missing from the order: its count of users never reached 0. "
                 + COUNTING)
     if order[0] is not root:
-        return f"on {what}, the order starts with {order[0].label}, but the root, {root.label}, must come first."
+        return f"on {what}, the order starts with {order[0]._name}, but the root, {root._name}, must come first."
     position = {id(node): i for i, node in enumerate(order)}
     for node in order:
         for parent in node._prev:
             if position[id(parent)] < position[id(node)]:
-                return (f"on {what}, {parent.label} comes before {node.label}, which uses it: {parent.label} must "
+                return (f"on {what}, {parent._name} comes before {node._name}, which uses it: {parent._name} must "
                         f"wait until every node that uses it is in the order. " + COUNTING)
     return None
 
@@ -271,17 +294,17 @@ def _rules_problem(log, root, what):
         ran_at.setdefault(id(node), i)
     for node in reversed(inner):
         if runs.get(id(node), 0) > 1:
-            return (f"the rule of {node.label} ran {runs[id(node)]} times: a node reached by several paths is "
+            return (f"the rule of {node._name} ran {runs[id(node)]} times: a node reached by several paths is "
                     "placed in the order once per path. Place each node once.")
     for node in reversed(inner):
         if id(node) not in runs:
-            return (f"the rule of {node.label} never ran: every node with parents must be in the order, after its "
+            return (f"the rule of {node._name} never ran: every node with parents must be in the order, after its "
                     "parents.")
     for node in reversed(inner):
         for parent in node._prev:
             if parent._prev and ran_at[id(parent)] < ran_at[id(node)]:
-                return (f"the rule of {parent.label} ran before that of {node.label}, which uses it, so "
-                        f"{parent.label} passed on its gradient before {node.label} had sent its share. A node "
+                return (f"the rule of {parent._name} ran before that of {node._name}, which uses it, so "
+                        f"{parent._name} passed on its gradient before {node._name} had sent its share. A node "
                         "must go into the order after all of its parents, so that reversed, every node runs "
                         "before its parents.")
     return None
@@ -302,7 +325,7 @@ def check_backward_all(backward_all):
             continue
         leaf = next(((g, e) for g, e in zip(got, expected)
                      if not g._prev and not math.isclose(g.grad, e.grad, rel_tol=1e-9)), off)
-        shown = f"on {what}, {leaf[0].label}.grad comes out {leaf[0].grad:g} instead of {leaf[1].grad:g}"
+        shown = f"on {what}, {leaf[0]._name}.grad comes out {leaf[0].grad:g} instead of {leaf[1].grad:g}"
         why = _rules_problem(log, root, what)
         if why is None and root.grad != 1.0:
             why = (f"the root's gradient is {root.grad:g} after backward_all: seed it with root.grad = 1.0 (dL/dL) "

@@ -116,6 +116,9 @@ WRONG = {
             "                stack.append(parent)\n                users[parent] += 1")),
         "the counted nodes in discovery order": REVERSE_ORDER.format(COUNTING.format(
             count="node._prev", add="+= 1", subtract="node._prev").split("    order, ready")[0] + "    return list(users)"),
+        "counts keyed by label": REVERSE_ORDER.format(COUNTING.format(
+            count="node._prev", add="+= 1", subtract="node._prev").replace("users[parent]", "users[parent.label]").replace(
+            "if parent not in users", "if parent.label not in users").replace("{root: 0}", "{root.label: 0}")),
         "starts from the root's parents": REVERSE_ORDER.format(COUNTING.format(
             count="node._prev", add="+= 1", subtract="node._prev").replace(
             "order, ready = [], [root]", "order, ready = [], [p for p in root._prev if users[p] == 1]")),
