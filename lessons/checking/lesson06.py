@@ -153,7 +153,12 @@ def check_my_cross_entropy(my_cross_entropy):
         ("logits in the thousands", rng.normal(0, 1000, (6, 4)), rng.integers(0, 4, 6)),
     ]
     for name, z, t in cases:
-        value = my_cross_entropy(Tensor(z, dtype=minigrad.float64, requires_grad=True), Tensor(t))
+        try:
+            value = my_cross_entropy(Tensor(z, dtype=minigrad.float64, requires_grad=True), Tensor(t))
+        except IndexError as error:
+            return wrong(f"on {name} ({len(t)} samples) your code raised IndexError: {error}. Pick one entry per row "
+                         "with an arange as long as the batch, minigrad.arange(len(targets)), not a length taken "
+                         "from the lesson's example.")
         problem = _describe_result(value)
         if problem:
             return wrong(problem)

@@ -205,7 +205,7 @@ _CORRECTION_MISTAKES = [
     (lambda m, v, b1, b2, t: (m / (1 - b1 ** (t + 1)), v / (1 - b2 ** (t + 1))),
      "the exponent is t + 1: t already counts from 1, so step t divides by 1 - beta ** t."),
     (lambda m, v, b1, b2, t: (m / (1 - b1), v / (1 - b2)), "the power t is missing: the correction is 1 - beta ** t, "
-                                                           "which shrinks towards 1 as the steps go on."),
+                                                           "which grows towards 1 as the steps go on."),
 ]
 
 
