@@ -158,10 +158,8 @@ def _accuracy_problem(got, scores, labels):
 @exercise("accuracy", "test_accuracy", "model")
 def check_accuracy(accuracy, test_accuracy, model):
     if not callable(accuracy):
-        later = (" (the PyTorch section near the end of the lesson sets accuracy to a number, replacing your "
-                 "function)" if is_number(accuracy) else "")
-        return wrong(f"accuracy is a {type(accuracy).__name__}, not a function{later}: run the exercise cell again, "
-                     "which defines accuracy(model, X, y).")
+        return wrong(f"accuracy is a {type(accuracy).__name__}, not a function: write it as "
+                     "def accuracy(model, X, y): ... in the exercise cell, and run that cell again.")
     results = []
     for scores, labels in ACCURACY_CASES:
         points = [[s, 0.5] for s in scores]
