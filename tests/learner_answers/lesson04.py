@@ -85,7 +85,7 @@ WRONG = {
         "typed from the notebook's output": "narrow = None\nnarrow_accuracy = 0.87\n",
         "typed, with an untrained network": "narrow = MLP(2, [1, 1], seed=2)\nnarrow_accuracy = 0.87\n",
         "seed 0 (a dead neuron)": "narrow = MLP(2, [1, 1], seed=0)\nnarrow_accuracy = train(narrow, verbose=False)\n",
-        "the wide network": "narrow = MLP(2, [16, 16, 1], seed=2)\nnarrow_accuracy = train(narrow, verbose=False)\n",
+        "a wider hidden layer": "narrow = MLP(2, [4, 1], seed=2)\nnarrow_accuracy = train(narrow, verbose=False)\n",
         "no hidden layer": "narrow = MLP(2, [1], seed=2)\nnarrow_accuracy = train(narrow, verbose=False)\n",
         "trained twice": "narrow = MLP(2, [1, 1], seed=2)\ntrain(narrow, verbose=False)\n"
                          "narrow_accuracy = train(narrow, verbose=False)\n",
