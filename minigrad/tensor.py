@@ -420,6 +420,8 @@ class Tensor:
     def clip(self, min=None, max=None):
         """Values outside [min, max] are set to the bound; their gradient is zero."""
         a = self.data
+        if min is None and max is None:
+            raise ValueError("clip: at least one of min and max must be given, as in PyTorch")
         for bound in (min, max):
             if bound is not None and not (isinstance(bound, numbers.Real) or _is_real_array(bound)):
                 raise TypeError(f"clip: a bound must be a real number or None, got {type(bound).__name__} {bound!r}")
