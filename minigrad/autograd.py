@@ -28,7 +28,6 @@ import copy
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-import numpy as np
 
 _grad_enabled = True
 
@@ -112,9 +111,9 @@ def propagate(node):
             continue
         grad = parent.grad
         if grad is None:
-            # The first contribution becomes the gradient: a copy, if it shares memory with the
-            # incoming gradient or with what another parent got.
-            if any(np.may_share_memory(contribution, other) for other in taken):
+            # The first contribution becomes the gradient: a copy, if it is the incoming gradient,
+            # a view (of it, or of anything), or what another parent got.
+            if getattr(contribution, "base", None) is not None or any(contribution is other for other in taken):
                 contribution = contribution.copy()
             taken += (contribution,)
             parent.grad = contribution
