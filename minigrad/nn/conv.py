@@ -230,9 +230,14 @@ def max_pool2d(input, kernel_size, stride=None, padding=0):
     best = cols.max(axis=0)
 
     def grad_fn(g):
-        # Ties must not share the gradient: argmax picks the first offset holding the maximum
-        # (a NaN, if the window has one, as in PyTorch), and only that one gets it.
-        first = np.argmax(cols, axis=0) == np.arange(len(cols)).reshape(-1, 1, 1, 1, 1)
+        hits = cols == best
+        if np.isnan(best).any():
+            hits |= np.isnan(cols)  # a window's NaN is its maximum, as in PyTorch
+        # Ties must not share the gradient: rank the offsets k, k-1, ..., 1 so that the first hit
+        # of each window has the highest rank, and keep only that one.
+        k = len(cols)
+        ranks = hits * np.arange(k, 0, -1, dtype=np.min_scalar_type(k)).reshape(k, 1, 1, 1, 1)
+        first = ranks == ranks.max(axis=0)
         window_grads = (first * g.transpose(0, 2, 3, 1)).reshape(*kernel, *cols.shape[1:])
         return (_col2im(window_grads, padded_shape, stride, padding, size),)
 
