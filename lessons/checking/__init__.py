@@ -88,6 +88,11 @@ def exercise(*names, cell="the exercise cell above"):
     return decorate
 
 
+def is_node(x):
+    """A graph node of any engine (minigrad's Value or Tensor, micrograd's, a learner's own): data and a grad."""
+    return hasattr(x, "data") and hasattr(x, "grad")
+
+
 def is_number(x):
     """A plain real number (a Python or NumPy int or float), not a bool, a Value or an array."""
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
@@ -97,7 +102,7 @@ def number_problem(actual, expected, what, rtol=1e-6, atol=1e-9):
     """None when ``actual`` is the number ``expected``; otherwise how it is wrong, never showing ``expected``."""
     if actual is None:
         return f"{what} is still None"
-    if hasattr(actual, "data") and hasattr(actual, "grad"):
+    if is_node(actual):
         return f"{what} should be a plain number, but it is a {type(actual).__name__}; its number is its .data"
     if not is_number(actual):
         return f"{what} should be a number, but it is a {type(actual).__name__}"

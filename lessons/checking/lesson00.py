@@ -2,12 +2,7 @@
 
 import math
 
-from checking import exercise, is_number, number_problem, right, wrong
-
-
-def is_value(x):
-    # Duck typing: any Value-like node (minigrad's, micrograd's, a learner's own) has data and grad.
-    return hasattr(x, "data") and hasattr(x, "grad")
+from checking import exercise, is_node, is_number, number_problem, right, wrong
 
 
 def graph_of(root):
@@ -27,14 +22,14 @@ def not_a_value(name, thing, inputs, how):
         return f"{name} is still None: replace None by an expression of {inputs}."
     if is_number(thing):
         return f"{name} is a plain number, not a Value, so it has no graph and no gradient: {how}."
-    if not is_value(thing):
+    if not is_node(thing):
         return f"{name} should be a Value computed from {inputs}, but it is a {type(thing).__name__}."
     return None
 
 
 @exercise("x", "y")
 def check_first_value(x, y):
-    if not is_value(x) or not is_number(x.data) or x.data != 3.0:
+    if not is_node(x) or not is_number(x.data) or x.data != 3.0:
         return wrong("x is no longer the Value the cell starts with: keep its first line, "
                      "x = Value(3.0, label=\"x\"), and compute y from that x.")
     problem = not_a_value("y", y, "x", "compute it from the Value x itself, x**2 + 1, not from x.data or a number "
@@ -75,7 +70,7 @@ def check_first_value(x, y):
 @exercise("a", "b", "c", "result")
 def check_make_four(a, b, c, result):
     given = {"a": (a, 2.0), "b": (b, -3.0), "c": (c, 10.0)}
-    changed = [name for name, (v, number) in given.items() if not is_value(v) or v.data != number]
+    changed = [name for name, (v, number) in given.items() if not is_node(v) or v.data != number]
     if changed:
         verb = "is" if len(changed) == 1 else "are"
         return wrong(f"{' and '.join(changed)} {verb} not as given any more: keep a = Value(2.0), b = Value(-3.0) "

@@ -3,7 +3,7 @@
 import math
 
 import minigrad
-from checking import Node, exercise, is_number, number_problem, right, wrong
+from checking import Node, exercise, is_node, is_number, number_problem, right, wrong
 from widgets import BackwardExplorer
 
 
@@ -77,7 +77,7 @@ def _number_hint(answer, what):
         return f"{what} is still None: set it to a number."
     if is_number(answer):
         return None if math.isfinite(answer) else f"{what} is {answer}."
-    if hasattr(answer, "data") and hasattr(answer, "grad"):
+    if is_node(answer):
         return (f"{what} is a {type(answer).__name__}, not a number: ops on Values make new Values; "
                 "compute with the numbers, the .data of each node.")
     if not is_number(answer):

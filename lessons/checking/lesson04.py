@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from checking import exercise, gradient_problem, is_number, number_problem, right, wrong
+from checking import exercise, gradient_problem, is_node, is_number, number_problem, right, wrong
 from minigrad import Value, no_grad
 from minigrad.data import make_moons
 from minigrad.nn.scalar import MLP, hinge_loss
@@ -14,7 +14,7 @@ from minigrad.optim import SGD
 
 
 def _is_value(x):
-    return hasattr(x, "data") and hasattr(x, "grad") and hasattr(x, "_prev")
+    return is_node(x) and hasattr(x, "_prev")
 
 
 # ---------------------------------------------------------------------- exercise 1: hinge

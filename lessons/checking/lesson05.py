@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from checking import exercise, right, wrong
+from checking import exercise, is_node, right, wrong
 from minigrad import Tensor, float64
 from minigrad.gradcheck import numerical_gradients
 
@@ -128,7 +128,7 @@ def check_unbroadcast(unbroadcast):
             return wrong(f"{case} raised {type(error).__name__}: {error}")
         if got is None:
             return wrong(f"{case} returned None: return the summed gradient.")
-        if hasattr(got, "data") and hasattr(got, "grad"):
+        if is_node(got):
             return wrong(f"{case} returned a {type(got).__name__}: grad is a NumPy array, and unbroadcast should "
                          "return one (a Tensor made from it is float32 by default, so even its values change).")
         try:
@@ -170,7 +170,7 @@ def check_matmul_backward(matmul_backward):
         for name, of, g, n in (("dL/dA", "A", got[0], numeric[0]), ("dL/dB", "B", got[1], numeric[1])):
             if g is None:
                 return wrong(f"{name} is still None for {case}.")
-            if hasattr(g, "data") and hasattr(g, "grad"):
+            if is_node(g):
                 return wrong(f"{name} is a {type(g).__name__}: A, B and G are NumPy arrays, and matmul_backward "
                              "should return NumPy arrays too (a Tensor is float32 by default, which rounds them).")
             try:

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 import minigrad
-from checking import exercise, is_number, right, wrong
+from checking import exercise, is_node, is_number, right, wrong
 from minigrad import Tensor, optim
 
 # ---------------------------------------------------------------------------------------------- exercise 1
@@ -118,7 +118,7 @@ def _step_problem(result, what):
         if value is None:
             return (f"{name} is None on {what}: return the point after the step and the velocity it used, so that "
                     "the next step can go on from them.")
-        if hasattr(value, "data") and hasattr(value, "grad"):
+        if is_node(value):
             return (f"{name} is a {type(value).__name__}: p and g come in as NumPy arrays, so return NumPy arrays "
                     "(a Tensor is float32 by default, which rounds them).")
         try:

@@ -12,7 +12,7 @@ import numpy as np
 import minigrad
 import minigrad.nn.conv as conv_module
 import minigrad.nn.functional as functional
-from checking import exercise, right, wrong
+from checking import exercise, is_node, right, wrong
 
 
 def _is_integer(x):
@@ -47,7 +47,7 @@ def check_output_size(output_size):
     for case, actual in results.items():
         if actual is None:
             return wrong(f"{_call(*case)} returns None: return the size.")
-        if hasattr(actual, "data") and hasattr(actual, "grad"):
+        if is_node(actual):
             return wrong(f"{_call(*case)} returns a {type(actual).__name__}; return a plain int.")
         if not _is_integer(actual):
             if isinstance(actual, numbers.Real):
@@ -154,7 +154,7 @@ def check_conv_im2col(conv_im2col):
                          "sliding_window_view and one matrix product.")
         if actual is None:
             return wrong("conv_im2col returns None: return the output array.")
-        if hasattr(actual, "data") and hasattr(actual, "grad"):
+        if is_node(actual):
             return wrong(f"conv_im2col returns a {type(actual).__name__}: return a NumPy array.")
         if not (np.array_equal(image, image_copy) and np.array_equal(weight, weight_copy)):
             return wrong("conv_im2col changed the image or the weight it was given: compute into new arrays.")
@@ -248,7 +248,7 @@ def check_max_pool_window(max_pool_window):
                 return wrong("the two are swapped: your first result has the window's shape and your second is one "
                              "number. Return the pooled value first, then the gradient: `return value, grad`.")
             for name, part in (("the value", value), ("the gradient", grad)):
-                if hasattr(part, "data") and hasattr(part, "grad"):
+                if is_node(part):
                     return wrong(f"{name} is a {type(part).__name__}: the window is a NumPy array, so return a "
                                  "number for the value and a NumPy array for the gradient.")
             if not np.array_equal(given, window):
