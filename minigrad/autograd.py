@@ -114,7 +114,7 @@ def propagate(node):
             # The first contribution becomes the gradient: a copy, if it is the incoming gradient,
             # a view (of it, or of anything), or what another parent got.
             if getattr(contribution, "base", None) is not None or any(contribution is other for other in taken):
-                contribution = contribution.copy()
+                contribution = contribution.copy(order="K")  # keeping its memory layout, so sums round alike
             taken += (contribution,)
             parent.grad = contribution
         else:
