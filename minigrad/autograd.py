@@ -7,18 +7,26 @@ The core knows nothing of either class. It walks any graph whose nodes follow th
 ``grad``
     the gradient of the root with respect to this node.
 ``_prev``
-    the parents, as a tuple, in the order the op received them (``a * a`` has ``(a, a)``).
+    the parents, in the order the op received them (``a * a`` has ``(a, a)``); a set is accepted
+    too, as micrograd has it.
 ``_op``
     the name of the op that made the node (``''`` for a leaf).
 ``_grad_fn``
     the op's local gradient rule: given the gradient arriving at the node, it *returns* one
     contribution per parent (a vector-Jacobian product), or ``None`` for a parent that needs no
-    gradient (a tensor without ``requires_grad``). ``None`` for a leaf.
+    gradient (a tensor without ``requires_grad``). ``None`` (or missing) for a leaf.
+``_backward``
+    the other kind of rule, micrograd's: a closure that *adds* to its parents' ``grad`` itself.
+    The core uses it for a node with parents and no ``_grad_fn``, and reads each parent's
+    contribution as the change of its ``grad``.
 ``_grad_zero``
-    what ``grad`` holds before anything arrives: ``0.0`` for a Value, ``None`` for a Tensor.
+    what ``grad`` holds before anything arrives: ``0.0`` for a Value, ``None`` for a Tensor
+    (``0.0`` when missing, as for micrograd's nodes).
 
 The rule returns, the core accumulates. That split is what lets :func:`backward_steps` report
 every contribution it adds, and the explorer widget step through exactly what ``backward()`` does.
+A closure hides that split; measuring what it changed restores it, so a learner's own ``Value``
+is stepped through like ours.
 The core never modifies a gradient in place (it rebinds ``parent.grad``), and it gives every node a
 gradient of its own: a rule may pass on the gradient it received or hand one array to two parents,
 and the core copies it rather than let two gradients share memory.
@@ -80,15 +88,14 @@ def topological_order(root):
 
 
 def _cycle(node):
-    name = repr(node)
-    name = name if len(name) <= 80 else name[:77] + "..."
-    raise ValueError(f"backward: the graph has a cycle through {name} (a node among its own parents' ancestors)")
+    raise ValueError(f"backward: the graph has a cycle through {_short(node)} (a node among its own parents' ancestors)")
 
 
 class BackwardStep(NamedTuple):
     """What one step of the backward pass did at one node.
 
-    ``contributions[i]`` is what was added to ``node._prev[i].grad``; a leaf has none.
+    ``contributions[i]`` is what was added to ``parents[i].grad``; a leaf has none. For a closure,
+    a parent listed twice gets the whole change at its first place and ``None`` at the others.
     """
 
     node: Any
@@ -98,7 +105,7 @@ class BackwardStep(NamedTuple):
 
     @property
     def parents(self):
-        return self.node._prev
+        return tuple(self.node._prev)
 
 
 def propagate(node):
@@ -122,6 +129,34 @@ def propagate(node):
     return contributions
 
 
+def run_closure(node):
+    """Call ``node``'s micrograd-style ``_backward`` and return what it added to each parent's grad."""
+    closure = getattr(node, "_backward", None)
+    if closure is None:
+        raise TypeError(
+            f"backward: the node {_short(node)} made by {getattr(node, '_op', '')!r} has parents but no gradient "
+            "rule (neither _grad_fn nor _backward)"
+        )
+    parents = tuple(node._prev)
+    # A copy, in case the closure adds to an array in place.
+    before = [copy.copy(parent.grad) for parent in parents]
+    closure()
+    contributions, seen = [], set()
+    for parent, old in zip(parents, before):
+        if id(parent) in seen:
+            contributions.append(None)
+            continue
+        seen.add(id(parent))
+        new = parent.grad
+        contributions.append(new if old is None else new - old)
+    return tuple(contributions)
+
+
+def _short(node):
+    name = repr(node)
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
 def backward_steps(root, grad):
     """Run the backward pass from ``root``, seeded with ``grad``, yielding a BackwardStep per node.
 
@@ -133,14 +168,16 @@ def backward_steps(root, grad):
     order = topological_order(root)
     for node in order:
         if node._prev:
-            node.grad = node._grad_zero
+            node.grad = getattr(node, "_grad_zero", 0.0)
     # A copy of the seed: the caller's array must never become a gradient.
     root.grad = copy.copy(grad) if root.grad is None else root.grad + grad
     for node in reversed(order):
-        if node._grad_fn is None:
-            yield BackwardStep(node, node._op, node.grad, ())
-        else:
+        if getattr(node, "_grad_fn", None) is not None:
             yield BackwardStep(node, node._op, node.grad, propagate(node))
+        elif node._prev:
+            yield BackwardStep(node, getattr(node, "_op", ""), node.grad, run_closure(node))
+        else:
+            yield BackwardStep(node, getattr(node, "_op", ""), node.grad, ())
 
 
 def backward(root, grad):

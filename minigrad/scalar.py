@@ -85,20 +85,30 @@ def _comparison(compare):
 class Value:
     """A scalar in a computation graph: its ``data``, and the ``grad`` of the output with respect to it."""
 
-    __slots__ = ("data", "grad", "label", "_prev", "_op", "_grad_fn")
+    __slots__ = ("data", "grad", "label", "_prev", "_op", "_grad_fn", "_closure")
     _grad_zero = 0.0
     # NumPy scalars on the left (``np.float64(2) * v``) defer to our reflected ops.
     __array_ufunc__ = None
 
-    def __init__(self, data, label=""):
+    def __init__(self, data, _children=(), _op="", label=""):
+        """As micrograd's: ``Value(x.sin_data, (x,), 'sin')`` makes a node, whose ``_backward`` you then set."""
         if not _is_real(data):
             raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}")
+        children = tuple(_children)
+        for child in children:
+            if not (hasattr(child, "data") and hasattr(child, "grad") and hasattr(child, "_prev")):
+                raise TypeError(
+                    f"Value: _children must be graph nodes (with data, grad and _prev), got {type(child).__name__} "
+                    f"{child!r} for the op {_op!r}"
+                )
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self._prev = ()
-        self._op = ""
         self._grad_fn = None
+        if autograd._grad_enabled:
+            self._prev, self._op = children, _op
+        else:
+            self._prev, self._op = (), ""
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -283,10 +293,40 @@ class Value:
         autograd.backward(self, 1.0)
         return self
 
+    @property
     def _backward(self):
-        """Apply this node's local rule once, as in the micrograd lecture's manual steps."""
+        """This node's local rule as a call, as in the micrograd lecture's manual steps.
+
+        Assign a closure to it to add an op the lecture's way; it then replaces the node's own rule.
+        """
+        closure = getattr(self, "_closure", None)
+        if closure is not None:
+            return closure
         if self._grad_fn is not None:
-            autograd.propagate(self)
+            return self._apply_rule
+        if self._prev:
+            return self._no_rule
+        return _leaf_backward
+
+    @_backward.setter
+    def _backward(self, closure):
+        if not callable(closure):
+            raise TypeError(f"_backward: expected a function of no arguments, got {type(closure).__name__}")
+        self._closure = closure
+        self._grad_fn = None
+
+    def _apply_rule(self):
+        autograd.propagate(self)
+
+    def _no_rule(self):
+        raise TypeError(
+            f"backward: the node {self!r} made by {self._op!r} has parents but no gradient rule: "
+            "set out._backward to a function that adds to each parent's grad"
+        )
+
+
+def _leaf_backward():
+    """A leaf's rule: nothing to pass on."""
 
 
 def dot(weights, inputs, bias=None):
