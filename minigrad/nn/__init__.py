@@ -4,7 +4,7 @@ Tensor mode, named as ``torch.nn``: ``Module``, the containers, the layers, and 
 Scalar mode: ``Neuron``, ``Layer``, ``MLP``, with their losses in ``minigrad.nn.scalar``.
 """
 
-from minigrad.nn import functional
+from minigrad.nn import functional, init
 from minigrad.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from minigrad.nn.layers import (
     GELU,
@@ -48,4 +48,5 @@ __all__ = [
     "Softmax",
     "Tanh",
     "functional",
+    "init",
 ]
