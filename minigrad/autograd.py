@@ -88,7 +88,9 @@ def topological_order(root):
 
 
 def _cycle(node):
-    raise ValueError(f"backward: the graph has a cycle through {_short(node)} (a node among its own parents' ancestors)")
+    raise ValueError(
+        f"backward: the graph has a cycle through {_short(node)} (a node among its own parents' ancestors)"
+    )
 
 
 class BackwardStep(NamedTuple):

@@ -1,194 +1,26 @@
 """BackwardExplorer: step through a backward pass (or a forward pass) one node at a time.
 
-The explorer runs ``minigrad.backward_steps`` once to the end and keeps its records. At step k it
-shows the seed plus the contributions of the first k records, added in the engine's order, so what
-a learner steps through is exactly what ``backward()`` does. The graph is drawn by
-``widgets/graph.py``; the panel below it explains the current step in words and numbers.
+The pass itself is a :class:`widgets.trace.Trace`: the nodes, the records of
+``minigrad.backward_steps`` and the gradients after each, and each step in words. So what a learner
+steps through is exactly what ``backward()`` does, for minigrad's graphs and for micrograd-style
+ones alike. The explorer holds the controls and draws the trace at the current step, with the
+layout of ``widgets/graph.py``.
 """
 
 import html
 import operator
-from typing import Any, NamedTuple
 
 import ipywidgets
 import numpy as np
 
-from minigrad import Tensor, Value, backward_steps, dot, topological_order
+from minigrad import Value, dot
 from widgets import graph, svg
 from widgets.base import Explorer
+from widgets.trace import Trace, _exponent, _shape, is_node, is_tensor_node
 
 UPDATED = "#b35c00"  # text colour of a gradient the current step just added to
 MAX_WIDTH, MAX_HEIGHT = 2400, 1600  # a full layout larger than this is not legible: show a part
 VIEW_WIDTH, VIEW_HEIGHT, MAX_HOPS = 1500, 1800, 8  # the part: nodes within up to 8 hops, if they fit
-
-
-class ForwardStep(NamedTuple):
-    """One step of the forward mode: ``node`` was computed by ``op`` and holds ``data``."""
-
-    node: Any
-    op: str
-    data: Any
-
-
-# ---------------------------------------------------------------------- scalar mode: the rules
-
-# Per op: the node's equation (with names, and with numbers), and for each parent the local
-# derivative times the node's gradient (with names, and with numbers). In the templates {a} and {b}
-# are the parents' names, {A} and {B} their data, {o}, {O} and {g} the node's name, data and grad;
-# a trailing p ({Ap}) puts a negative number in parentheses, for powers.
-SCALAR_RULES = {
-    "+": (("{a} + {b}", "{A} + {B}"), [("{o}.grad", "{g}"), ("{o}.grad", "{g}")]),
-    "-": (("{a} - {b}", "{A} - {B}"), [("{o}.grad", "{g}"), ("-1 * {o}.grad", "-1 * {g}")]),
-    "*": (("{a} * {b}", "{A} * {B}"), [("{b}.data * {o}.grad", "{B} * {g}"), ("{a}.data * {o}.grad", "{A} * {g}")]),
-    "/": (
-        ("{a} / {b}", "{A} / {B}"),
-        [("{o}.grad / {b}.data", "{g} / {B}"), ("-1 * {o}.grad * {a}.data / {b}.data**2", "-1 * {g} * {A} / {Bp}**2")],
-    ),
-    "**": (
-        ("{a}**{b}", "{Ap}**{Bp}"),
-        [
-            ("{b}.data * {a}.data**({b}.data - 1) * {o}.grad", "{B} * {Ap}**({B} - 1) * {g}"),
-            ("{o}.data * log({a}.data) * {o}.grad", "{O} * log({A}) * {g}"),
-        ],
-    ),
-    "neg": (("-{a}", "-{Ap}"), [("-1 * {o}.grad", "-1 * {g}")]),
-    "exp": (("exp({a})", "exp({A})"), [("{o}.data * {o}.grad", "{O} * {g}")]),
-    "log": (("log({a})", "log({A})"), [("{o}.grad / {a}.data", "{g} / {A}")]),
-    "tanh": (("tanh({a})", "tanh({A})"), [("(1 - {o}.data**2) * {o}.grad", "(1 - {Op}**2) * {g}")]),
-    "sigmoid": (("sigmoid({a})", "sigmoid({A})"), [("{o}.data * (1 - {o}.data) * {o}.grad", "{O} * (1 - {O}) * {g}")]),
-    "relu": (("relu({a})", "relu({A})"), [("({a}.data > 0) * {o}.grad", "{Apositive} * {g}")]),
-    "abs": (("abs({a})", "abs({A})"), [("sign({a}.data) * {o}.grad", "{Asign} * {g}")]),
-}
-
-
-def _power_rule(op):
-    """The rule of ``x ** n`` for a constant n; the op is named ``'**n'`` (``'**2'``, ``'**-1'``)."""
-    n = op[2:]
-    exponent = _exponent(n)
-    below = exponent - 1
-    below = str(below) if isinstance(below, int) else repr(below)
-    return (
-        ("{a}**" + n, "{Ap}**" + n),
-        [(n + " * {a}.data**" + below + " * {o}.grad", n + " * {Ap}**" + below + " * {g}")],
-    )
-
-
-def _dot_rule(n_parents):
-    """The rule of ``dot(weights, inputs, bias)``: parents are the weights, the inputs, the bias."""
-    n = n_parents // 2
-    has_bias = n_parents % 2 == 1
-    products = [(f"{{p{i}}}*{{p{n + i}}}", f"{{P{i}}}*{{P{n + i}}}") for i in range(n)]
-    if n > 3:
-        products = products[:2] + [("...", "...")] + products[-1:]
-    if has_bias:
-        products.append((f"{{p{2 * n}}}", f"{{P{2 * n}}}"))
-    equation = (" + ".join(s for s, _ in products), " + ".join(v for _, v in products))
-    local = [(f"{{p{n + i}}}.data * {{o}}.grad", f"{{P{n + i}}} * {{g}}") for i in range(n)]
-    local += [(f"{{p{i}}}.data * {{o}}.grad", f"{{P{i}}} * {{g}}") for i in range(n)]
-    if has_bias:
-        local.append(("{o}.grad", "{g}"))
-    return equation, local
-
-
-def _scalar_rule(op, n_parents):
-    if op in SCALAR_RULES:
-        return SCALAR_RULES[op]
-    if op.startswith("**"):
-        return _power_rule(op)
-    if op == "dot":
-        return _dot_rule(n_parents)
-    names = ", ".join(f"{{p{i}}}" for i in range(n_parents))
-    values = ", ".join(f"{{P{i}}}" for i in range(n_parents))
-    return ((f"{op}({names})", f"{op}({values})"), [(f"(d{{o}}/d{{p{i}}}) * {{o}}.grad", "") for i in range(n_parents)])
-
-
-def _parenthesized(text):
-    return f"({text})" if text.startswith("-") else text
-
-
-def _scalar_fields(name, data, grad, parent_names, parent_data):
-    fmt = graph.format_number
-    fields = {"o": name, "O": fmt(data), "Op": _parenthesized(fmt(data)), "g": "?" if grad is None else fmt(grad)}
-    for i, (pname, pdata) in enumerate(zip(parent_names, parent_data)):
-        text = fmt(pdata)
-        fields[f"p{i}"] = pname
-        fields[f"P{i}"] = text
-        if i < 2:
-            letter = "ab"[i]
-            fields[letter] = pname
-            fields[letter.upper()] = text
-            fields[letter.upper() + "p"] = _parenthesized(text)
-        if i == 0:
-            fields["Apositive"] = "1" if pdata > 0 else "0"
-            fields["Asign"] = str((pdata > 0) - (pdata < 0))
-    return fields
-
-
-# ---------------------------------------------------------------------- tensor mode: the rules
-
-# Per op: the node's equation and, per parent, what the op sends back (in words or a formula).
-TENSOR_RULES = {
-    "add": ("{a} + {b}", ["{o}.grad", "{o}.grad"]),
-    "sub": ("{a} - {b}", ["{o}.grad", "-{o}.grad"]),
-    "mul": ("{a} * {b}", ["{b}.data * {o}.grad", "{a}.data * {o}.grad"]),
-    "div": ("{a} / {b}", ["{o}.grad / {b}.data", "-{o}.grad * {a}.data / {b}.data**2"]),
-    "pow": ("{a}**{b}", ["{b}.data * {a}.data**({b}.data - 1) * {o}.grad", "{o}.data * log({a}.data) * {o}.grad"]),
-    "neg": ("-{a}", ["-{o}.grad"]),
-    "exp": ("exp({a})", ["{o}.data * {o}.grad"]),
-    "log": ("log({a})", ["{o}.grad / {a}.data"]),
-    "sqrt": ("sqrt({a})", ["{o}.grad / (2 * {o}.data)"]),
-    "abs": ("abs({a})", ["sign({a}.data) * {o}.grad"]),
-    "clip": ("{a}.clip(...)", ["{o}.grad where {a}.data is within the bounds, 0 elsewhere"]),
-    "matmul": ("{a} @ {b}", ["{o}.grad @ {b}.data.T", "{a}.data.T @ {o}.grad"]),
-    "sum": ("{a}.sum(...)", ["{o}.grad copied to every element that was summed"]),
-    "max": ("{a}.max(...)", ["{o}.grad at the maximum, 0 elsewhere"]),
-    "min": ("{a}.min(...)", ["{o}.grad at the minimum, 0 elsewhere"]),
-    "reshape": ("{a}.reshape(...)", ["{o}.grad reshaped back"]),
-    "permute": ("{a}.permute(...)", ["{o}.grad permuted back"]),
-    "broadcast_to": ("{a}.broadcast_to(...)", ["{o}.grad summed over the broadcast axes"]),
-    "getitem": ("{a}[...]", ["{o}.grad at the indexed positions, 0 elsewhere"]),
-    "masked_fill": ("{a}.masked_fill(...)", ["{o}.grad where the mask is False, 0 where it is True"]),
-    "tanh": ("tanh({a})", ["(1 - {o}.data**2) * {o}.grad"]),
-    "sigmoid": ("sigmoid({a})", ["{o}.data * (1 - {o}.data) * {o}.grad"]),
-    "relu": ("relu({a})", ["({a}.data > 0) * {o}.grad"]),
-    "gelu": ("gelu({a})", ["gelu'({a}.data) * {o}.grad"]),
-    "softmax": ("softmax({a})", ["{o}.data * ({o}.grad - sum({o}.grad * {o}.data, axis))"]),
-    "log_softmax": ("log_softmax({a})", ["{o}.grad - exp({o}.data) * sum({o}.grad, axis)"]),
-    "to": ("{a}.to(dtype)", ["{o}.grad cast back to {a}'s dtype"]),
-    "where": (
-        "where(condition, {a}, {b})",
-        ["{o}.grad where the condition holds, 0 elsewhere", "{o}.grad where it fails, 0 elsewhere"],
-    ),
-    "linear": (
-        "linear({a}, {b}, ...)",
-        ["{o}.grad @ {b}.data", "{o}.grad.T @ {a}.data", "{o}.grad summed over the batch"],
-    ),
-}
-BROADCASTING = {"add", "sub", "mul", "div", "pow", "where"}
-
-
-def _tensor_rule(op, n_parents):
-    if op in TENSOR_RULES:
-        return TENSOR_RULES[op]
-    if op.startswith("pow"):
-        n = op[3:]
-        return ("{a}**" + n, [n + " * {a}.data**(" + n + " - 1) * {o}.grad"])
-    names = ", ".join(f"{{p{i}}}" for i in range(n_parents))
-    if op in ("cat", "stack"):
-        return (f"{op}([{names}])", ["the part of {o}.grad that came from {p}"] * n_parents)
-    return (f"{op}({names})", [f"{op}'s vector-Jacobian product with {{o}}.grad"] * n_parents)
-
-
-def _shape(array):
-    return str(tuple(np.shape(array)))
-
-
-def _values(array):
-    """' = [...]' for a small array, ' with values in [lo, hi]' for a larger one."""
-    lines = graph.format_array(array)
-    if lines[0].startswith("in ["):
-        return " with values " + lines[0]
-    return " = " + ", ".join(line.strip() for line in lines)
 
 
 # ---------------------------------------------------------------------- rebuilding a scalar graph
@@ -207,13 +39,6 @@ REBUILD = {
     "relu": Value.relu,
     "abs": Value.abs,
 }
-
-
-def _exponent(text):
-    try:
-        return int(text)
-    except ValueError:
-        return float(text)
 
 
 def _can_rebuild(op):
@@ -245,7 +70,7 @@ def rebuild_op(op, parents):
 
 
 class BackwardExplorer(Explorer):
-    """Step through the backward pass of ``root`` (a Value or a Tensor) one node at a time.
+    """Step through the backward pass of ``root`` (a Value, a Tensor, any micrograd-style node) one node at a time.
 
     ``sliders``: leaf Values of the graph to drive with a slider each (scalar mode only); moving one
     rebuilds the graph with the new value and runs both passes again, keeping the step.
@@ -267,14 +92,14 @@ class BackwardExplorer(Explorer):
     def __init__(self, root, sliders=None, mode="backward", seed=None, max_nodes=60, view_nodes=30):
         if mode not in ("backward", "forward"):
             raise ValueError(f"BackwardExplorer: mode must be 'backward' or 'forward', not {mode!r}")
-        if isinstance(root, Tensor):
-            self.is_tensor = True
-            if not root.requires_grad and mode == "backward":
-                raise ValueError("BackwardExplorer: this tensor does not require grad, so it has no graph to walk back")
-        elif isinstance(root, Value):
-            self.is_tensor = False
-        else:
-            raise TypeError(f"BackwardExplorer: expected a Value or a Tensor, got {type(root).__name__}")
+        if not is_node(root):
+            raise TypeError(
+                "BackwardExplorer: expected a graph node (an object with data, grad, _prev and _op, such as a Value, "
+                f"a Tensor or a micrograd Value), got {type(root).__name__}"
+            )
+        self.is_tensor = is_tensor_node(root)
+        if self.is_tensor and not getattr(root, "requires_grad", True) and mode == "backward":
+            raise ValueError("BackwardExplorer: this tensor does not require grad, so it has no graph to walk back")
         inputs = list(sliders or [])
         if inputs and self.is_tensor:
             raise TypeError(
@@ -320,83 +145,24 @@ class BackwardExplorer(Explorer):
     # ------------------------------------------------------------------ the graph and its passes
 
     def _load(self, root):
-        """Read the graph of ``root`` and run its backward pass (or list its forward steps)."""
-        self.root = root
-        self.nodes = topological_order(root)
-        index = {id(node): i for i, node in enumerate(self.nodes)}
-        self._index = index
-        self._parents = [tuple(index[id(p)] for p in node._prev) for node in self.nodes]
-        self._children = [[] for _ in self.nodes]
-        for i, ps in enumerate(self._parents):
-            for p in dict.fromkeys(ps):
-                self._children[p].append(i)
-        self.names = graph.node_names(self.nodes)
-        if self.mode == "forward":
-            self._order = [i for i, ps in enumerate(self._parents) if ps]
-            self.records = [ForwardStep(self.nodes[i], self.nodes[i]._op, self.nodes[i].data) for i in self._order]
-        else:
-            self.records = self._run_backward()
-            self._order = [index[id(record.node)] for record in self.records]
-        self.steps = len(self.records)
-
-    def _zero(self):
-        return None if self.is_tensor else 0.0
-
-    def _seed_gradient(self):
-        if not self.is_tensor:
-            return 1.0 if self._seed is None else float(self._seed)
-        if self._seed is None:
-            if self.root.data.size != 1:
-                raise ValueError(
-                    f"BackwardExplorer: a non-scalar output (shape {self.root.shape}) needs a seed gradient, "
-                    "e.g. BackwardExplorer(out, seed=gradient)"
-                )
-            return np.ones_like(self.root.data)
-        seed = np.asarray(self._seed.data if isinstance(self._seed, Tensor) else self._seed, dtype=self.root.dtype)
-        if seed.shape != self.root.shape:
-            raise ValueError(f"BackwardExplorer: seed of shape {seed.shape} for an output of shape {self.root.shape}")
-        return seed
-
-    def _run_backward(self):
-        """All records of ``backward_steps``; the graph's own gradients are left as they were."""
-        self._seed_value = self._seed_gradient()
-        saved = [node.grad for node in self.nodes]
-        zero = self._zero()
+        """Trace the graph of ``root``: its backward pass (or its forward steps)."""
         try:
-            for node in self.nodes:
-                node.grad = zero  # so that leaves start from nothing, as in a fresh backward()
-            return list(backward_steps(self.root, self._seed_value))
-        finally:
-            for node, grad in zip(self.nodes, saved):
-                node.grad = grad
-
-    def _grads_at(self, k):
-        """The gradients after the first k records: the seed plus their contributions, in order."""
-        if k == 0 or self.mode == "forward":
-            return [None] * len(self.nodes)
-        grads = [self._zero()] * len(self.nodes)
-        grads[-1] = self._seed_value  # the root is last in topological order
-        for record in self.records[:k]:
-            for p, contribution in zip(self._parents[self._index[id(record.node)]], record.contributions):
-                if contribution is None:
-                    continue
-                grads[p] = contribution if grads[p] is None else grads[p] + contribution
-        return grads
-
-    def _data_at(self, k):
-        if self.mode == "backward":
-            return [node.data for node in self.nodes]
-        known = set(self._order[:k])
-        return [
-            node.data if (not ps or i in known) else None for i, (node, ps) in enumerate(zip(self.nodes, self._parents))
-        ]
+            self.trace = Trace(root, "forward" if self.mode == "forward" else "backward", self._seed)
+        except ValueError as exc:
+            raise ValueError(f"BackwardExplorer: {exc}") from None
+        trace = self.trace
+        self.root = root
+        self.nodes, self.names, self.records, self.steps = trace.nodes, trace.names, trace.records, trace.steps
+        self._index, self._parents, self._children = trace.index, trace.parents, trace.children
+        self._order = trace.order
+        self._seed_value = trace.seed
 
     # ------------------------------------------------------------------ inputs
 
     def _input_indices(self, inputs):
         indices = []
         for value in inputs:
-            if not isinstance(value, Value):
+            if not is_node(value):
                 raise TypeError(f"BackwardExplorer: sliders take leaf Values of the graph, got {type(value).__name__}")
             i = self._index.get(id(value))
             if i is None:
@@ -405,6 +171,12 @@ class BackwardExplorer(Explorer):
                 raise ValueError(f"BackwardExplorer: the slider input {self.names[i]!r} is not a leaf (an op made it)")
             indices.append(i)
         if indices:
+            closures = [self.names[i] for i in range(len(self.nodes)) if self.trace.uses_closure(i)]
+            if closures:
+                raise ValueError(
+                    "BackwardExplorer: sliders recompute the graph with minigrad's ops, and cannot recompute nodes "
+                    "whose rule is a _backward closure: " + ", ".join(map(repr, closures[:5]))
+                )
             unknown = sorted({node._op for node in self.nodes if node._prev and not _can_rebuild(node._op)})
             if unknown:
                 raise ValueError(
@@ -510,7 +282,7 @@ class BackwardExplorer(Explorer):
         grad_widths = self._tensor_grad_widths() if self.is_tensor and not forward else None
         for i, node in enumerate(self.nodes):
             if node._prev:
-                self._op_sizes[i] = graph.op_box_size(node._op)
+                self._op_sizes[i] = graph.op_box_size(self.trace.ops[i])
             name = self.names[i]
             if not self.is_tensor:
                 lengths = [len(name), 15] + ([] if forward else [15])  # 'data ' + up to 10 characters
@@ -526,20 +298,16 @@ class BackwardExplorer(Explorer):
     def _tensor_grad_widths(self):
         """The widest grad line each tensor node will show at any step (for its box width)."""
         widths = [len("grad none yet") for _ in self.nodes]
-        grads = [None] * len(self.nodes)
-        grads[-1] = self._seed_value
 
-        def measure(i):
-            widths[i] = max(widths[i], 5 + max(len(line) for line in graph.format_array(grads[i])))
+        def measure(i, grad):
+            widths[i] = max(widths[i], 5 + max(len(line) for line in graph.format_array(grad)))
 
-        measure(len(self.nodes) - 1)
-        for record in self.records:
-            for p, contribution in zip(self._parents[self._index[id(record.node)]], record.contributions):
-                if contribution is not None:
-                    grads[p] = contribution if grads[p] is None else grads[p] + contribution
-                    measure(p)
+        measure(len(self.nodes) - 1, self._seed_value)
+        for after in self.trace.after:
+            for p, grad in after:
+                measure(p, grad)
         for i, node in enumerate(self.nodes):
-            if not node.requires_grad:
+            if not getattr(node, "requires_grad", True):
                 widths[i] = max(widths[i], len("grad (not required)"))
         return widths
 
@@ -610,7 +378,7 @@ class BackwardExplorer(Explorer):
                 lines += _block("grad ", grad, n_grad)
             elif self.step == 0:
                 lines += _block("grad ", None, n_grad)
-            elif not node.requires_grad:
+            elif not getattr(node, "requires_grad", True):
                 lines += ["grad (not required)"] + [""] * (n_grad - 1)
             else:
                 lines += ["grad none yet"] + [""] * (n_grad - 1)
@@ -618,21 +386,18 @@ class BackwardExplorer(Explorer):
 
     def _render(self):
         k = self.step
-        self.grads = self._grads_at(k)
-        self.data = self._data_at(k)
+        self.grads = self.trace.grads_at(k)
+        self.data = self.trace.data_at(k)
         current = self.current_index
         layout, messages, hidden_parents, hidden_children = self._view(self._centre())
         done = set(self._order[:k])
-        updated = set()  # the parents the current step just sent gradient to
-        if current is not None and self.mode == "backward":
-            sent = zip(self._parents[current], self.records[k - 1].contributions)
-            updated = {p for p, contribution in sent if contribution is not None}
+        updated = self.trace.updated_at(k)  # the parents the current step just sent gradient to
         lines, styles, ops = {}, {}, {}
         grad_row = 2 if not self.is_tensor else None
         for i in layout.keys:
             pending = i not in done
             lines[i] = self._lines(i, self.data[i], self.grads[i])
-            ops[i] = self.nodes[i]._op
+            ops[i] = self.trace.ops[i]
             if self.mode == "backward" and k:
                 row = grad_row if grad_row is not None else 1 + self._line_counts[i][0]
                 style = (
@@ -663,115 +428,7 @@ class BackwardExplorer(Explorer):
 
     def _explain(self):
         lines = [self.error] if self.error else []
-        if self.mode == "forward":
-            lines += self._explain_forward()
-        else:
-            lines += self._explain_backward()
-        return "\n".join(lines)
-
-    def _explain_forward(self):
-        k, n = self.step, self.steps
-        if k == 0:
-            return [
-                f"Step 0 of {n}: only the leaves (the inputs) are known; every other node shows '?'.",
-                "Step forward to compute the nodes one at a time, each after its parents (topological order).",
-            ]
-        i = self.current_index
-        node, name = self.nodes[i], self.names[i]
-        parents = self._parents[i]
-        header = f"Step {k} of {n}: node '{name}' ({node._op})"
-        if self.is_tensor:
-            equation, _ = _tensor_rule(node._op, len(parents))
-            text = equation.format(o=name, **self._tensor_fields(parents))
-            shapes = ", ".join(_shape(self.nodes[p].data) for p in parents)
-            line = f"{name} = {text}: from shapes {shapes} to shape {_shape(node.data)}{_values(node.data)}"
-        else:
-            (symbolic, numeric), _ = _scalar_rule(node._op, len(parents))
-            fields = _scalar_fields(
-                name, node.data, None, [self.names[p] for p in parents], [self.nodes[p].data for p in parents]
-            )
-            line = (
-                f"{name} = {symbolic.format(**fields)} = {numeric.format(**fields)} = {graph.format_number(node.data)}"
-            )
-        lines = [header, line]
-        if k == n:
-            lines.append("That was the last step: the forward pass is complete.")
-        return lines
-
-    def _tensor_fields(self, parents):
-        fields = {f"p{j}": self.names[p] for j, p in enumerate(parents)}
-        for j, letter in enumerate("ab"):
-            if j < len(parents):
-                fields[letter] = self.names[parents[j]]
-        return fields
-
-    def _explain_backward(self):
-        k, n = self.step, self.steps
-        root = self.names[-1]
-        if k == 0:
-            seed = graph.format_number(self._seed_value) if not self.is_tensor else "ones"
-            return [
-                f"Step 0 of {n}: no gradient is known yet (grad shows '?').",
-                f"Step forward to seed {root}.grad = {seed} (d{root}/d{root} = 1)"
-                " and walk back in reverse topological order.",
-            ]
-        record = self.records[k - 1]
-        i = self.current_index
-        node, name = self.nodes[i], self.names[i]
-        parents = self._parents[i]
-        g = record.grad
-        fmt = graph.format_number
-        if self.is_tensor:
-            grad_text = f"{name}.grad has shape {_shape(g)}" if g is not None else f"{name}.grad is None"
-            header = f"Step {k} of {n}: node '{name}' ({node._op or 'leaf'}), shape {_shape(node.data)}; {grad_text}"
-        else:
-            header = f"Step {k} of {n}: node '{name}' ({node._op or 'leaf'}), {name}.grad = {fmt(g)}"
-        if k == 1:
-            header += f" (the seed: d{name}/d{name} = 1)"
-        lines = [header]
-        if not parents:
-            if self.is_tensor and not node.requires_grad:
-                lines.append(f"'{name}' is a leaf that does not require grad: it gets no gradient.")
-            else:
-                shown = fmt(g) if not self.is_tensor else (_values(g).removeprefix(" = ") if g is not None else "None")
-                lines.append(f"'{name}' is a leaf: nothing to pass on. Its gradient is complete: {name}.grad = {shown}")
-        elif self.is_tensor:
-            equation, local = _tensor_rule(node._op, len(parents))
-            fields = self._tensor_fields(parents)
-            eq = equation.format(o=name, **fields)
-            for j, (p, contribution) in enumerate(zip(parents, record.contributions)):
-                pname = self.names[p]
-                rule = local[j] if j < len(local) else local[-1]
-                if contribution is None:
-                    lines.append(f"{name} = {eq}, so {pname} gets nothing: it does not require grad")
-                    continue
-                sent = rule.format(o=name, p=pname, **fields)
-                note = (
-                    " (summed over the broadcast axes)"
-                    if node._op in BROADCASTING and np.shape(self.nodes[p].data) != np.shape(node.data)
-                    else ""
-                )
-                lines.append(
-                    f"{name} = {eq}, so {pname}.grad += {sent}: "
-                    f"shape {_shape(contribution)}{note}{_values(contribution)}"
-                )
-        else:
-            (symbolic, _), local = _scalar_rule(node._op, len(parents))
-            fields = _scalar_fields(
-                name, node.data, g, [self.names[p] for p in parents], [self.nodes[p].data for p in parents]
-            )
-            eq = symbolic.format(**fields)
-            for j, (p, contribution) in enumerate(zip(parents, record.contributions)):
-                formula, numbers = local[j]
-                result = fmt(contribution)
-                numbers = numbers.format(**fields)
-                line = f"{name} = {eq}, so {self.names[p]}.grad += {formula.format(**fields)}"
-                if numbers and numbers != result:
-                    line += f" = {numbers}"
-                lines.append(line + f" = {result}")
-        if k == n:
-            lines.append("That was the last step: every gradient is complete, as after backward().")
-        return lines
+        return "\n".join(lines + self.trace.words(self.step))
 
     def __repr__(self):
         mode = "forward, " if getattr(self, "mode", "backward") == "forward" else ""
@@ -779,7 +436,7 @@ class BackwardExplorer(Explorer):
         if not step:
             return f"BackwardExplorer({mode}step 0 of {steps}, no current node)"
         i = self.current_index
-        op = self.nodes[i]._op or "leaf"
+        op = self.trace.ops[i] or "leaf"
         return f"BackwardExplorer({mode}step {step} of {steps}, current node '{self.names[i]}' ({op}))"
 
 

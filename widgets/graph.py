@@ -102,11 +102,12 @@ def node_names(nodes):
 
     Generated names skip any label the graph already uses; the nodes' labels are never changed.
     """
-    used = {node.label for node in nodes if node.label}
+    labels = [getattr(node, "label", "") for node in nodes]  # micrograd's Value has no label
+    used = {label for label in labels if label}
     names, counter = [], 0
-    for node in nodes:
-        if node.label:
-            names.append(node.label)
+    for label in labels:
+        if label:
+            names.append(label)
             continue
         counter += 1
         while f"n{counter}" in used:
