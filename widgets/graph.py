@@ -389,6 +389,17 @@ def draw_graph(
     d = svg.Drawing(_round_up(width), _round_up(layout.height))
     for i, message in enumerate(messages):
         d.text(MARGIN, MARGIN + 10 + i * MESSAGE_HEIGHT, message, size=12, fill=svg.INK)
+    _draw_edges(d, layout, names, current)
+    for k in layout.keys:
+        is_current = k == current
+        if k in layout.op_boxes:
+            _draw_op(d, layout.op_boxes[k], layout.boxes[k], ops[k], names[k], is_current, hidden_parents.get(k))
+        _draw_box(d, layout.boxes[k], lines[k], styles.get(k, ()), names[k], k, is_current, hidden_children.get(k))
+    return d.to_svg()
+
+
+def _draw_edges(d, layout, names, current):
+    """Parent -> op box edges; those into the current node last, so that they are drawn on top."""
     hot = [e for e in layout.edges if e.child == current]
     for edge in [e for e in layout.edges if e.child != current] + hot:
         is_hot = edge.child == current
@@ -404,64 +415,58 @@ def draw_graph(
         if edge.count > 1:
             x, y = edge.points[-1]
             d.text(x - 3, y - 4, f"\u00d7{edge.count}", size=9, text_anchor="end", fill=svg.INK)
-    for k in layout.keys:
-        x, y, w, h = layout.boxes[k]
-        is_current = k == current
-        colour = svg.HIGHLIGHT if is_current else svg.INK
-        if k in layout.op_boxes:
-            ox, oy, ow, oh = layout.op_boxes[k]
-            d.line(
-                ox + ow,
-                oy + oh / 2,
-                x,
-                y + h / 2,
-                stroke=svg.HIGHLIGHT if is_current else EDGE,
-                stroke_width=2.5 if is_current else 1.2,
-            )
-            d.rect(
-                ox,
-                oy,
-                ow,
-                oh,
-                rx=oh / 2,
-                fill=OP_FILL,
-                stroke=colour,
-                stroke_width=2 if is_current else 1,
-                data_op=names[k],
-            )
-            d.text(ox + ow / 2, oy + oh / 2 + 3.5, ops[k], size=OP_FONT, text_anchor="middle", fill=svg.INK)
-            if hidden_parents.get(k):  # slanted up, so as not to hide the edges that are shown
-                d.line(ox - STUB, oy - 6, ox, oy + oh / 2, stroke=EDGE, stroke_dasharray="3 2")
-                d.text(ox - STUB, oy - 9, f"+{hidden_parents[k]}", size=9, fill=svg.MUTED)
-        if hidden_children.get(k):  # slanted down
-            d.line(x + w, y + h / 2, x + w + STUB, y + h + 2, stroke=EDGE, stroke_dasharray="3 2")
-            d.text(x + w + 4, y + h + 12, f"+{hidden_children[k]}", size=9, fill=svg.MUTED)
-        d.rect(
-            x,
-            y,
-            w,
-            h,
-            rx=4,
-            fill=CURRENT_FILL if is_current else "white",
-            stroke=colour,
-            stroke_width=3 if is_current else 1,
-            data_node=names[k],
-            data_index=k,
-            class_="node current" if is_current else "node",
-        )
-        node_styles = styles.get(k, ())
-        for i, text in enumerate(lines[k]):
-            if not text:
-                continue
-            attrs = {"fill": svg.INK}
-            if i == 0:
-                attrs["font_weight"] = "bold"
-            if i < len(node_styles) and node_styles[i]:
-                attrs.update(node_styles[i])
-            # SVG collapses spaces: indent continuation lines by position instead.
-            indent = len(text) - len(text.lstrip(" "))
-            d.text(x + PAD + indent * CHAR_WIDTH, y + PAD + 10 + i * LINE_HEIGHT, text.lstrip(" "), size=FONT, **attrs)
-    return d.to_svg()
+
+
+def _draw_op(d, op_box, box, op, name, is_current, hidden_parents):
+    """The op box, its edge to the node it made, and a dashed stub for parents not shown."""
+    ox, oy, ow, oh = op_box
+    x, y, _, h = box
+    colour = svg.HIGHLIGHT if is_current else svg.INK
+    d.line(
+        ox + ow,
+        oy + oh / 2,
+        x,
+        y + h / 2,
+        stroke=svg.HIGHLIGHT if is_current else EDGE,
+        stroke_width=2.5 if is_current else 1.2,
+    )
+    d.rect(ox, oy, ow, oh, rx=oh / 2, fill=OP_FILL, stroke=colour, stroke_width=2 if is_current else 1, data_op=name)
+    d.text(ox + ow / 2, oy + oh / 2 + 3.5, op, size=OP_FONT, text_anchor="middle", fill=svg.INK)
+    if hidden_parents:  # slanted up, so as not to hide the edges that are shown
+        d.line(ox - STUB, oy - 6, ox, oy + oh / 2, stroke=EDGE, stroke_dasharray="3 2")
+        d.text(ox - STUB, oy - 9, f"+{hidden_parents}", size=9, fill=svg.MUTED)
+
+
+def _draw_box(d, box, lines, styles, name, index, is_current, hidden_children):
+    """A value box with its lines of text, and a dashed stub for children not shown."""
+    x, y, w, h = box
+    if hidden_children:  # slanted down
+        d.line(x + w, y + h / 2, x + w + STUB, y + h + 2, stroke=EDGE, stroke_dasharray="3 2")
+        d.text(x + w + 4, y + h + 12, f"+{hidden_children}", size=9, fill=svg.MUTED)
+    d.rect(
+        x,
+        y,
+        w,
+        h,
+        rx=4,
+        fill=CURRENT_FILL if is_current else "white",
+        stroke=svg.HIGHLIGHT if is_current else svg.INK,
+        stroke_width=3 if is_current else 1,
+        data_node=name,
+        data_index=index,
+        class_="node current" if is_current else "node",
+    )
+    for i, text in enumerate(lines):
+        if not text:
+            continue
+        attrs = {"fill": svg.INK}
+        if i == 0:
+            attrs["font_weight"] = "bold"
+        if i < len(styles) and styles[i]:
+            attrs.update(styles[i])
+        # SVG collapses spaces: indent continuation lines by position instead.
+        indent = len(text) - len(text.lstrip(" "))
+        d.text(x + PAD + indent * CHAR_WIDTH, y + PAD + 10 + i * LINE_HEIGHT, text.lstrip(" "), size=FONT, **attrs)
 
 
 def _round_up(x):

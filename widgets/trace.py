@@ -450,7 +450,8 @@ class Trace:
             ordered = isinstance(node._prev, (tuple, list)) or op in ("+", "*") or len(parents) == 1
             if not (ordered and _known_scalar(op) and len(local) == len(parents)):
                 # A set holds a parent used twice (a + a) once: its change is the sum of both uses.
-                collapsed = not isinstance(node._prev, (tuple, list)) and _known_scalar(op) and len(local) > len(parents)
+                is_set = not isinstance(node._prev, (tuple, list))
+                collapsed = is_set and _known_scalar(op) and len(local) > len(parents)
                 note = " (the set of parents holds it once: this is both of its contributions)" if collapsed else ""
                 for p, contribution in zip(parents, record.contributions):
                     if contribution is not None:
