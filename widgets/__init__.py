@@ -3,7 +3,18 @@
 from widgets.backward_explorer import BackwardExplorer
 from widgets.conv_explorer import ConvExplorer
 from widgets.descent_explorer import DescentExplorer
+from widgets.dot import GraphDrawing, draw_dot
 from widgets.neuron_explorer import NeuronExplorer
 from widgets.playground import TrainingPlayground
+from widgets.trace import Trace
 
-__all__ = ["BackwardExplorer", "ConvExplorer", "DescentExplorer", "NeuronExplorer", "TrainingPlayground"]
+__all__ = [
+    "BackwardExplorer",
+    "ConvExplorer",
+    "DescentExplorer",
+    "GraphDrawing",
+    "NeuronExplorer",
+    "Trace",
+    "TrainingPlayground",
+    "draw_dot",
+]
