@@ -277,3 +277,14 @@ def test_own_digits_can_be_given():
     np.testing.assert_array_equal(explorer.output, image)
     with pytest.raises(ValueError, match="8, 8"):
         ConvExplorer(digits=(np.zeros((2, 7, 7)), np.zeros(2)))
+
+
+def test_the_blur_preset_survives_the_pages_rounding():
+    explorer = ConvExplorer()
+    explorer.preset_dropdown.value = "blur"
+    for slider in [s for row in explorer.weight_sliders for s in row]:
+        slider.set_state({"value": round(slider.value, 2)})  # the page snaps 0.0625 to 0.06
+    assert explorer.preset == "blur"
+    assert np.array_equal(explorer.kernel, PRESETS["blur"]) and explorer.kernel.sum() == 1.0
+    explorer.weight_sliders[0][0].set_state({"value": 0.5})  # a drag is a change
+    assert explorer.preset == "custom" and explorer.kernel[0, 0] == 0.5

@@ -162,7 +162,7 @@ def test_every_control_reruns():
     runs = explorer.runs
     explorer.surface_dropdown.value = "rosenbrock"
     assert explorer.runs == runs + 1  # one run, though the start and lr sliders moved too
-    assert explorer.lr == SURFACES["rosenbrock"].lr
+    assert explorer.lr == SURFACES["rosenbrock"].default_lr("adam")
     assert tuple(explorer.trajectory[0]) == SURFACES["rosenbrock"].start
     explorer.surface_dropdown.value = "parabola"
     assert explorer.trajectory.shape[1] == 1 and explorer.start_y_slider.layout.visibility == "hidden"
@@ -183,3 +183,41 @@ def test_unknown_names_are_errors_that_list_the_choices():
         DescentExplorer(surface="saddle")
     with pytest.raises(ValueError, match="choose one of sgd, momentum, adam"):
         DescentExplorer(optimizer="lbfgs")
+
+
+@pytest.mark.parametrize("lr", [0.11, 0.05, 0.3, 0.0123])
+def test_a_learning_rate_from_code_is_the_one_used_and_shown(lr):
+    explorer = DescentExplorer(surface="valley", optimizer="sgd", lr=lr)
+    assert explorer.lr == lr and explorer.lr_slider.label == f"{lr:g}"
+    assert f"lr {lr:g}:" in explorer.status_label.value and f"lr={lr:g}," in repr(explorer)
+    # What the page sends back for the slider is its index, which points at the rate itself.
+    explorer.lr_slider.set_state({"index": explorer.lr_slider.index})
+    assert explorer.lr == lr
+    optimizer = SGD([minigrad.Tensor(SURFACES["valley"].start, requires_grad=True)], lr=lr)
+    assert optimizer.lr == explorer.lr
+
+
+def test_adam_on_rosenbrock_starts_with_a_rate_that_moves():
+    explorer = DescentExplorer(surface="rosenbrock", optimizer="adam")
+    assert explorer.lr == SURFACES["rosenbrock"].default_lr("adam") == 0.1
+    start, end = explorer.trajectory[0], explorer.trajectory[-1]
+    assert np.linalg.norm(end - start) > 0.3  # at lr 0.001 it travelled 0.07
+    assert explorer.losses[-1] < explorer.losses[0] / 5
+
+
+def test_the_lr_follows_the_optimizer_unless_chosen():
+    explorer = DescentExplorer(surface="rosenbrock", optimizer="sgd")
+    assert explorer.lr == 0.001
+    explorer.optimizer_dropdown.value = "adam"
+    assert explorer.lr == 0.1
+    explorer.lr_slider.value = 0.3
+    explorer.optimizer_dropdown.value = "momentum"
+    assert explorer.lr == 0.3
+
+
+def test_a_start_from_code_survives_the_pages_rounding():
+    explorer = DescentExplorer(surface="bowl", start=(-1.234, 0.5678))
+    explorer.start_x_slider.set_state({"value": -1.23})  # the page snaps to the 0.01 step
+    assert explorer.start == (-1.234, 0.5678)
+    explorer.start_x_slider.set_state({"value": -1.0})  # a drag is a change
+    assert explorer.start == (-1.0, 0.5678)

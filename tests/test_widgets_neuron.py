@@ -199,3 +199,15 @@ def test_the_repr_is_short_stable_and_says_what_is_shown():
     assert repr(NeuronExplorer()) == "NeuronExplorer(hidden=0, activation='tanh', 8 points, loss=1.711, 4/8 correct)"
     assert repr(NeuronExplorer(hidden=2)) == repr(NeuronExplorer(hidden=2))
     assert repr(NeuronExplorer(hidden=2)).startswith("NeuronExplorer(hidden=2, activation='tanh', 8 points, loss=")
+
+
+def test_values_from_code_survive_the_pages_rounding():
+    explorer = NeuronExplorer(lr=0.3)
+    assert explorer.lr == 0.3 and explorer.lr_slider.label == "0.3"
+    explorer.take_step()
+    exact = {name: slider.value for name, slider in explorer.sliders.items()}
+    assert any(round(v, 3) != v for v in exact.values())  # a step leaves the 0.001 grid
+    for slider in explorer.sliders.values():  # the page snaps each to its step and sends it back
+        slider.set_state({"value": round(slider.value, 3)})
+    assert {name: slider.value for name, slider in explorer.sliders.items()} == exact
+    assert {name: explorer._values[name] for name in exact} == exact

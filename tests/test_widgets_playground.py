@@ -234,3 +234,12 @@ def test_bad_settings_are_refused():
         TrainingPlayground(dataset="swiss roll")
     with pytest.raises(ValueError, match="l2 must be one of"):
         TrainingPlayground(l2=0.5)
+
+
+@pytest.mark.parametrize("lr", [0.3, 0.03, 0.11])
+def test_a_learning_rate_from_code_is_the_one_used_and_shown(lr):
+    playground = TrainingPlayground(dataset="circle", hidden_layers=1, neurons=4, lr=lr)
+    assert playground.lr_slider.value == lr and playground.lr_slider.label == f"{lr:g}"
+    assert playground.optimizer.lr == lr
+    playground.lr_slider.set_state({"index": playground.lr_slider.index})
+    assert playground.lr_slider.value == lr

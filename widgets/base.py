@@ -11,6 +11,8 @@ run of that cell built. Outside a notebook there is no cell, and nothing is clos
 """
 
 import ipywidgets
+import numpy as np
+import traitlets
 
 # cellId -> (the id of the execution that built them, [the explorers it built])
 _built_by_cell = {}
@@ -94,3 +96,73 @@ class Explorer(ipywidgets.VBox):
         for name in [name for name in vars(self) if name not in _box_attributes]:
             delattr(self, name)
         self._closed_repr = closed_repr
+
+
+def _rate_grid(low, high):
+    """1, 2, 3 and 5 in each decade from ``low`` to ``high``: the rates people try first."""
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    grid = (float(f"{m}e{d}") for d in decades for m in (1, 2, 3, 5))
+    return [rate for rate in grid if low <= rate <= high]
+
+
+class RateSlider(ipywidgets.SelectionSlider):
+    """A slider over learning rates on a log scale that holds exactly any rate code gives it.
+
+    A ``FloatLogSlider`` rounds in the page: its knob sits on a grid of exponents, and the page sends
+    the rounded value back, so ``lr=0.3`` runs as 0.3162. This slider picks from a list of rates
+    instead (1, 2, 3, 5 per decade), and a rate set from code that is not on the list joins it, so
+    the value set is the value used and the value shown.
+    """
+
+    def __init__(self, value, low, high, **kwargs):
+        self._low, self._high, self._adding = low, high, False
+        self._check(value, kwargs.get("description", "rate"))
+        rates = sorted({*_rate_grid(low, high), float(value)})
+        super().__init__(options=[(f"{rate:g}", rate) for rate in rates], value=float(value), **kwargs)
+
+    def _check(self, value, name):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+            raise traitlets.TraitError(f"{name}: a rate must be a number, got {value!r}")
+        if not self._low <= value <= self._high:
+            raise traitlets.TraitError(f"{name}: {value!r} is outside {self._low:g} to {self._high:g}")
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        value = proposal.value
+        self._check(value, self.description)
+        value = float(value)
+        if value not in self._options_values:
+            current = self._options_values[self.index]
+            rates = tuple(sorted({*self._options_values, value}))
+            self._adding = True
+            try:
+                self.options = [(f"{rate:g}", rate) for rate in rates]
+                self.index = rates.index(current)
+            finally:
+                self._adding = False
+        return value
+
+    @traitlets.observe("options")
+    def _propagate_options(self, change):
+        # Adding a rate keeps the selection where it is; SelectionSlider would jump to the first.
+        if self._adding:
+            options = self._options_full
+            self.set_trait("_options_labels", tuple(label for label, _ in options))
+            self._options_values = tuple(rate for _, rate in options)
+        else:
+            super()._propagate_options(change)
+
+
+class ExactSlider(ipywidgets.FloatSlider):
+    """A ``FloatSlider`` that keeps the value code gives it, on its step or not.
+
+    The page's slider snaps its value to the step and sends the snapped value back, on first
+    drawing too: a weight of 0.0625 came back as 0.05. A value from the page within half a step of
+    the current one is that echo, so it is dropped; a drag moves the knob by at least a step.
+    """
+
+    def set_state(self, sync_data):
+        value = sync_data.get("value")
+        if value is not None and self.step and abs(value - self.value) <= self.step / 2 * (1 + 1e-9):
+            sync_data = {name: item for name, item in sync_data.items() if name != "value"}
+        super().set_state(sync_data)

@@ -14,13 +14,14 @@ import numpy as np
 
 import minigrad
 from minigrad.nn.functional import conv2d
-from widgets.base import Explorer
+from widgets.base import ExactSlider, Explorer
 from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, diverging_array, grey_array
 
 __all__ = ["PRESETS", "ConvExplorer", "load_digit_images"]
 
 # The presets, as their nine weights. The blur is the 3x3 binomial (Gaussian-like) kernel, whose
-# weights are exact in binary, so a slider holds them exactly.
+# weights are exact in binary, so the kernel a preset sets compares equal to it and the preset stays
+# named.
 PRESETS = {
     "identity": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
     "edge": np.array([[0.0, -1.0, 0.0], [-1.0, 4.0, -1.0], [0.0, -1.0, 0.0]]),
@@ -122,11 +123,11 @@ class ConvExplorer(Explorer):
         self.preset_dropdown = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=CUSTOM, description="kernel")
         self.weight_sliders = [
             [
-                widgets.FloatSlider(
+                ExactSlider(
                     value=0.0,
                     min=-WEIGHT_RANGE,
                     max=WEIGHT_RANGE,
-                    step=0.05,
+                    step=0.01,
                     readout_format=".2f",
                     layout=widgets.Layout(width="180px"),
                 )

@@ -15,7 +15,7 @@ import numpy as np
 import minigrad
 from minigrad.optim import SGD, Adam
 from widgets import svg
-from widgets.base import Explorer
+from widgets.base import ExactSlider, Explorer, RateSlider
 
 # ---------------------------------------------------------------------- surfaces
 # Each loss takes a Tensor whose first axis holds the coordinates: shape (d,) for the point being
@@ -74,6 +74,10 @@ class Surface:
     minima: tuple  # every local minimum inside the extent, the global one first
     axes: tuple = ("x", "y")
     log_colour: bool = False
+    adam_lr: float = None  # Adam moves about lr per step whatever the gradient: it may need a larger one
+
+    def default_lr(self, optimizer):
+        return self.adam_lr if optimizer == "adam" and self.adam_lr is not None else self.lr
 
     @property
     def dims(self):
@@ -113,6 +117,7 @@ SURFACES = {
             0.001,
             ((1.0, 1.0),),
             log_colour=True,
+            adam_lr=0.1,
         ),
         Surface(
             "line_fit",
@@ -123,9 +128,10 @@ SURFACES = {
             0.05,
             (_line_fit_minimum(),),
             axes=("w", "b"),
+            adam_lr=0.1,
         ),
         Surface("parabola", "1-D: parabola", parabola, ((-3.0, 3.0),), (2.5,), 0.1, ((0.0,),)),
-        Surface("two_minima", "1-D: two minima", two_minima, ((-2.5, 2.5),), (2.2,), 0.02, _two_minima_minima()),
+        Surface("two_minima", "1-D: two minima", two_minima, ((-2.5, 2.5),), (2.2,), 0.02, _two_minima_minima(), adam_lr=0.05),
     ]
 }
 
@@ -164,6 +170,9 @@ class DescentExplorer(Explorer):
     (the mean squared error of ``y = w*x + b`` on six points, as a function of ``w`` and ``b``), and
     the 1-D ``parabola`` and ``two_minima``. Optimizers: ``sgd``, ``momentum`` (SGD with the
     momentum slider's value) and ``adam`` (Adam with ``beta1`` = the momentum slider's value).
+    Without ``lr``, the learning rate is one that works for the surface and the optimizer; choosing
+    another surface resets it to that surface's, and choosing another optimizer to that optimizer's
+    unless it was changed by hand.
 
     Every control change calls ``run()``: ``steps`` steps from the start point, each one
     ``zero_grad()``, the loss of the point (a float64 Tensor), ``backward()``, ``step()``. The run
@@ -191,15 +200,11 @@ class DescentExplorer(Explorer):
         self.optimizer_dropdown = ipywidgets.Dropdown(
             options=[(title, name) for name, title in OPTIMIZERS.items()], value=optimizer, description="optimizer"
         )
-        self.lr_slider = ipywidgets.FloatLogSlider(
-            value=SURFACES[surface].lr, base=10, min=-5, max=1, step=0.05, description="lr", readout_format=".2g"
-        )
-        self.momentum_slider = ipywidgets.FloatSlider(
-            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum"
-        )
+        self.lr_slider = RateSlider(SURFACES[surface].default_lr(optimizer), 1e-5, 10.0, description="lr")
+        self.momentum_slider = ExactSlider(value=momentum, min=0.0, max=0.99, step=0.01, description="momentum")
         self.steps_slider = ipywidgets.IntSlider(value=steps, min=1, max=200, description="steps")
-        self.start_x_slider = ipywidgets.FloatSlider(description="start x", step=0.05)
-        self.start_y_slider = ipywidgets.FloatSlider(description="start y", step=0.05)
+        self.start_x_slider = ExactSlider(description="start x", step=0.01)
+        self.start_y_slider = ExactSlider(description="start y", step=0.01)
         self.view = ipywidgets.HTML()
         self.status_label = ipywidgets.HTML()
         self._configure_surface(SURFACES[surface])
@@ -211,8 +216,8 @@ class DescentExplorer(Explorer):
                 self.start_y_slider.value = rest[0]
 
         self.surface_dropdown.observe(self._on_surface, names="value")
+        self.optimizer_dropdown.observe(self._on_optimizer, names="value")
         for control in (
-            self.optimizer_dropdown,
             self.lr_slider,
             self.momentum_slider,
             self.steps_slider,
@@ -271,7 +276,7 @@ class DescentExplorer(Explorer):
         self.start_y_slider.layout.visibility = "visible" if surface.dims == 2 else "hidden"
         self.start_x_slider.description = f"start {surface.axes[0]}"
         self.start_y_slider.description = f"start {surface.axes[1]}"
-        self.lr_slider.value = surface.lr
+        self.lr_slider.value = surface.default_lr(self.optimizer)
         self.momentum_slider.disabled = self.optimizer == "sgd"
 
     def _on_surface(self, change):
@@ -281,6 +286,17 @@ class DescentExplorer(Explorer):
         finally:
             self._quiet = False
         self.run()
+
+    def _on_optimizer(self, change):
+        # A learning rate still at the old optimizer's default follows the optimizer; one chosen stays.
+        surface = self.surface
+        if self.lr == surface.default_lr(change.old):
+            self._quiet = True
+            try:
+                self.lr_slider.value = surface.default_lr(change.new)
+            finally:
+                self._quiet = False
+        self._on_control(change)
 
     def _on_control(self, change):
         if not self._quiet:

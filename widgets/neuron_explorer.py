@@ -12,7 +12,7 @@ import numpy as np
 import minigrad
 from minigrad.nn.scalar import mse_loss
 from widgets import svg
-from widgets.base import Explorer
+from widgets.base import ExactSlider, Explorer, RateSlider
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 
@@ -103,11 +103,11 @@ class NeuronExplorer(Explorer):
         self.sliders = {}
         for name in self.names:
             limit = max(4.0, float(np.ceil(abs(self._values[name]))))
-            slider = ipywidgets.FloatSlider(
+            slider = ExactSlider(
                 value=self._values[name],
                 min=-limit,
                 max=limit,
-                step=0.01,
+                step=0.001,
                 description=name,
                 readout_format=".3f",
                 continuous_update=True,
@@ -117,7 +117,7 @@ class NeuronExplorer(Explorer):
             self.sliders[name] = slider
         self.activation_dropdown = ipywidgets.Dropdown(options=ACTIVATIONS, value=activation, description="activation")
         self.activation_dropdown.observe(self._on_control, names="value")
-        self.lr_slider = ipywidgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="lr")
+        self.lr_slider = RateSlider(lr, 1e-3, 10.0, description="lr")
         self.step_button = ipywidgets.Button(description="take one step", tooltip="every parameter -= lr * grad")
         self.step_button.on_click(lambda _: self.take_step())
         self.reset_button = ipywidgets.Button(description="reset", tooltip="back to the starting parameters")

@@ -30,7 +30,7 @@ from minigrad.data import DataLoader, TensorDataset
 from minigrad.nn import functional as F
 from minigrad.nn import scalar
 from minigrad.optim import SGD
-from widgets.base import Explorer
+from widgets.base import ExactSlider, Explorer, RateSlider
 from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, Scale, diverging, diverging_array
 
 DATASETS = ("circle", "xor", "gaussians", "spiral", "moons")
@@ -152,7 +152,7 @@ class TrainingPlayground(Explorer):
             options=DATASETS, value=dataset, style={"button_width": "54px"}, layout=widgets.Layout(width="290px")
         )
         self.noise_slider = slider(
-            widgets.FloatSlider, "noise", noise, min=0.0, max=0.5, step=0.05, continuous_update=False
+            ExactSlider, "noise", noise, min=0.0, max=0.5, step=0.05, continuous_update=False
         )
         self.split_slider = slider(
             widgets.IntSlider, "train %", train_percent, min=10, max=90, step=10, continuous_update=False
@@ -170,9 +170,7 @@ class TrainingPlayground(Explorer):
             options=ACTIVATIONS, value=activation, description="activation", style={**label, "button_width": "62px"}
         )
         # Training
-        self.lr_slider = slider(
-            widgets.FloatLogSlider, "learning rate", lr, base=10, min=-4, max=1, step=0.1, readout_format=".4g"
-        )
+        self.lr_slider = RateSlider(lr, 1e-4, 10.0, description="learning rate", layout=wide, style=label)
         self.l2_slider = slider(widgets.SelectionSlider, "L2", l2, options=[(f"{r:g}", r) for r in L2_RATES])
         self.mode_picker = widgets.ToggleButtons(options=MODES, value=mode, style={"button_width": "64px"})
         self.player = widgets.Play(value=0, min=0, max=10**9, interval=50, show_repeat=False, description="play")
