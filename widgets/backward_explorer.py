@@ -148,8 +148,8 @@ class BackwardExplorer(Explorer):
         """Trace the graph of ``root``: its backward pass (or its forward steps)."""
         try:
             self.trace = Trace(root, "forward" if self.mode == "forward" else "backward", self._seed)
-        except ValueError as exc:
-            raise ValueError(f"BackwardExplorer: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"BackwardExplorer: {exc}") from None
         trace = self.trace
         self.root = root
         self.nodes, self.names, self.records, self.steps = trace.nodes, trace.names, trace.records, trace.steps

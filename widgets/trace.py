@@ -200,8 +200,11 @@ def _values(array):
 
 
 def is_node(x):
-    """Whether ``x`` follows the node protocol (checked by its attributes, never by its class)."""
-    return all(hasattr(x, name) for name in ("data", "grad", "_prev"))
+    """Whether ``x`` is a graph node (checked by its attributes, never by its class): ``data`` and ``_prev``.
+
+    A backward pass needs a ``grad`` too; the forward pass of a class that has none yet can be shown.
+    """
+    return hasattr(x, "data") and hasattr(x, "_prev")
 
 
 def is_tensor_node(node):
@@ -230,9 +233,11 @@ class Trace:
             raise ValueError(f"Trace: mode must be 'backward', 'forward' or 'graph', not {mode!r}")
         if not is_node(root):
             raise TypeError(
-                "expected a graph node (an object with data, grad, _prev and _op, such as a Value or a Tensor), "
+                "expected a graph node (an object with data, _prev and _op, and a grad, such as a Value or a Tensor), "
                 f"got {type(root).__name__}"
             )
+        if mode == "backward" and not hasattr(root, "grad"):
+            raise TypeError(f"a backward pass needs nodes with a grad, and this {type(root).__name__} has none")
         self.root, self.mode = root, mode
         self.is_tensor = is_tensor_node(root)
         self.nodes = topological_order(root)
