@@ -87,6 +87,11 @@ class LessonKernel:
         return self.run(source(self.notebook.cells[index]), index)
 
 
+# The kernelspec ipykernel installs, as JupyterLab writes it into a notebook it opens: a lesson storing
+# anything else opens already marked modified.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
 def store_outputs(path):
     """Run a lesson from the top in a fresh kernel and store its outputs, without timings or widget state."""
     notebook = nbformat.read(path, as_version=4)
@@ -95,6 +100,7 @@ def store_outputs(path):
     NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False, store_widget_state=False,
                    resources={"metadata": {"path": str(Path(path).resolve().parent)}}).execute()
     notebook.metadata.pop("widgets", None)
+    notebook.metadata.kernelspec = dict(KERNELSPEC)
     nbformat.write(notebook, path)
 
 
