@@ -7,11 +7,18 @@ seeding, ``no_grad``, ``save``/``load``; plus scalar mode's ``Value`` and the to
 
 from minigrad.autograd import backward_steps, is_grad_enabled, no_grad, topological_order
 from minigrad.gradcheck import gradcheck
+from minigrad.ops_movement import einsum, tril, triu
 from minigrad.rng import manual_seed
 from minigrad.scalar import Value, dot
 from minigrad.serialization import load, save
 from minigrad.tensor import (
     Tensor,
+    empty,
+    eye,
+    full_like,
+    int32,
+    linspace,
+    randint,
     arange,
     bool_,
     cat,
@@ -34,6 +41,15 @@ from minigrad.tensor import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "einsum",
+    "empty",
+    "eye",
+    "full_like",
+    "int32",
+    "linspace",
+    "randint",
+    "tril",
+    "triu",
     "Tensor",
     "Value",
     "arange",

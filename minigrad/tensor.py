@@ -16,11 +16,13 @@ import numbers
 import numpy as np
 
 from minigrad import autograd
+from minigrad.ops_movement import MovementOps
 from minigrad.rng import as_generator
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 int64 = np.dtype(np.int64)
+int32 = np.dtype(np.int32)
 bool_ = np.dtype(np.bool_)
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -123,7 +125,7 @@ def _shape(size):
     return tuple(size)
 
 
-class Tensor:
+class Tensor(MovementOps):
     """An n-dimensional array with a gradient. float32 unless asked otherwise."""
 
     __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_op", "_grad_fn")
@@ -798,6 +800,12 @@ class Tensor:
     def long(self):
         return Tensor._wrap(self.data.astype(int64))
 
+    def int(self):
+        return Tensor._wrap(self.data.astype(int32))
+
+    def bool(self):
+        return Tensor._wrap(self.data.astype(bool_))
+
     # ------------------------------------------------------------------ backward
 
     def backward(self, gradient=None):
@@ -956,3 +964,41 @@ def randn_like(t, dtype=None, requires_grad=False, generator=None):
 
 def rand_like(t, dtype=None, requires_grad=False, generator=None):
     return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    return _created(np.full(t.shape, fill_value), dtype or t.dtype, requires_grad)
+
+
+def empty(*size, dtype=float32, requires_grad=False):
+    """Zeros: NumPy's uninitialised memory would make results differ from run to run, which a
+    course cannot explain; PyTorch promises nothing about ``empty``'s values, so zeros are one answer."""
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def eye(n, m=None, dtype=float32, requires_grad=False):
+    """The n x m identity matrix (m defaults to n)."""
+    for name, size in (("n", n), ("m", n if m is None else m)):
+        if not isinstance(size, numbers.Integral) or size < 0:
+            raise ValueError(f"eye: {name} must be a non-negative integer, got {size!r}")
+    return _created(np.eye(n, m), dtype, requires_grad)
+
+
+def linspace(start, end, steps, dtype=float32, requires_grad=False):
+    """``steps`` evenly spaced numbers from ``start`` to ``end``, both included."""
+    if not isinstance(steps, numbers.Integral) or steps < 0:
+        raise ValueError(f"linspace: steps must be a non-negative integer, got {steps!r}")
+    return _created(np.linspace(start, end, steps), dtype, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=int64, requires_grad=False):
+    """Integers uniform in [low, high), as ``torch.randint(low=0, high, size)``: ``randint(10, (3,))``
+    or ``randint(5, 10, (3,))``."""
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint: size is required, as in randint(high, (n,)) or randint(low, high, (n,))")
+    if not low < high:
+        raise ValueError(f"randint: low ({low}) must be below high ({high})")
+    size = tuple(size) if isinstance(size, (tuple, list)) else (size,)
+    return _created(as_generator(generator).integers(low, high, size), dtype, requires_grad)
