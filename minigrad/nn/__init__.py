@@ -21,6 +21,7 @@ from minigrad.nn.layers import (
     Tanh,
 )
 from minigrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from minigrad.nn.sparse import Embedding
 from minigrad.nn.scalar import MLP, Layer, Neuron
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "BatchNorm2d",
     "Conv2d",
     "Dropout",
+    "Embedding",
     "Flatten",
     "Identity",
     "Layer",
