@@ -6,11 +6,14 @@ numbers.
 """
 
 import math
+import numbers as numbers_module
+from collections import OrderedDict
 
 import numpy as np
 
 from minigrad.rng import as_generator
-from minigrad.scalar import Value, dot
+from minigrad.scalar import Value, _result, dot
+from minigrad.tensor import Tensor, float64
 
 ACTIVATIONS = {
     "relu": Value.relu,
@@ -20,6 +23,15 @@ ACTIVATIONS = {
 }
 
 
+def _array(nested):
+    """Nested lists of Values as an object array (np.array would try to read the Values as numbers)."""
+    rows = [list(row) if isinstance(row, list) else row for row in nested]
+    out = np.empty((len(rows), len(rows[0])) if isinstance(rows[0], list) else (len(rows),), dtype=object)
+    for index in np.ndindex(out.shape):
+        out[index] = rows[index[0]][index[1]] if out.ndim == 2 else rows[index[0]]
+    return out
+
+
 def _activation(name):
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}")
@@ -27,7 +39,16 @@ def _activation(name):
 
 
 class Module:
-    """What every scalar-mode network part has: its parameters, and a way to zero their grads."""
+    """What every scalar-mode network part has: its parameters, a way to zero their grads, and
+    checkpoints.
+
+    ``state_dict()`` names the parameters as tensor mode names those of the network computing the
+    same function, so a checkpoint moves between the modes: a ``Layer(nin, nout, "relu")`` is
+    ``nn.Sequential(nn.Linear(nin, nout), nn.ReLU())`` ("0.weight" of shape (nout, nin), "0.bias"),
+    a ``Neuron(nin)`` the same with one output, and an ``MLP`` the Sequential of its Linear layers
+    with an activation module after each hidden one (which takes an index: "0.", "2.", "4." ...; with
+    ``activation="linear"`` there is none, so "0.", "1.", "2." ...).
+    """
 
     def parameters(self):
         return []
@@ -35,6 +56,41 @@ class Module:
     def zero_grad(self):
         for p in self.parameters():
             p.grad = 0.0
+
+    def _named_values(self):
+        """(key, object array of this module's Values) pairs, in ``parameters()`` order."""
+        return []
+
+    def state_dict(self):
+        """Every parameter's number by key, as float64 Tensors (copies: a Value holds its own number)."""
+        return OrderedDict((key, Tensor(numbers(array), dtype=float64)) for key, array in self._named_values())
+
+    def load_state_dict(self, state_dict):
+        """Copy numbers from a state dict (this mode's or tensor mode's) into the parameters.
+
+        Every key and shape is checked before anything is copied, so a failed load leaves the
+        network as it was.
+        """
+        own = OrderedDict(self._named_values())
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        if missing or unexpected:
+            parts = [f"missing keys {missing}" if missing else "", f"unexpected keys {unexpected}" if unexpected else ""]
+            raise KeyError(f"load_state_dict into {self!r}: " + "; ".join(part for part in parts if part))
+        arrays = {}
+        for key, target in own.items():
+            value = state_dict[key]
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if array.shape != target.shape:
+                raise ValueError(
+                    f"load_state_dict: {key!r} has shape {array.shape} in the state dict but {target.shape} in {self!r}"
+                )
+            if array.dtype.kind not in "fiu":
+                raise TypeError(f"load_state_dict: {key!r} has dtype {array.dtype}; expected numbers")
+            arrays[key] = array
+        for key, target in own.items():
+            for index, v in np.ndenumerate(target):
+                v.data = float(arrays[key][index])
 
 
 class Neuron(Module):
@@ -66,6 +122,9 @@ class Neuron(Module):
     def parameters(self):
         return self.w + [self.b]
 
+    def _named_values(self):
+        return [("0.weight", _array([self.w])), ("0.bias", _array([self.b]))]
+
     def __repr__(self):
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
@@ -89,6 +148,12 @@ class Layer(Module):
 
     def parameters(self):
         return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    def _named_values(self):
+        return [
+            ("0.weight", _array([neuron.w for neuron in self.neurons])),
+            ("0.bias", _array([neuron.b for neuron in self.neurons])),
+        ]
 
     def __repr__(self):
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -123,8 +188,165 @@ class MLP(Module):
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def _named_values(self):
+        step = 1 if self.activation == "linear" else 2
+        return [
+            (f"{i * step}.{name}", array)
+            for i, layer in enumerate(self.layers)
+            for name, array in (("weight", layer._named_values()[0][1]), ("bias", layer._named_values()[1][1]))
+        ]
+
     def __repr__(self):
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
+
+
+# ---------------------------------------------------------------------- images
+# An image is a (C, H, W) NumPy object array of Values, as ``values`` makes it from numbers; nested
+# lists of Values or numbers are accepted too. Every output pixel is its own node, so a learner can
+# follow a convolution through the explorer as the multiplies and adds it is.
+
+
+def values(array, label=""):
+    """A NumPy array (or nested lists) of numbers as an object array of the same shape holding one
+    leaf Value per number; Values already there are kept. ``label`` names each leaf by its index,
+    e.g. ``label="x"`` gives ``x[0,1,2]``."""
+    array = np.asarray(array, dtype=object)
+    out = np.empty(array.shape, dtype=object)
+    for index, x in np.ndenumerate(array):
+        if isinstance(x, Value):
+            out[index] = x
+        else:
+            name = f"{label}[{','.join(map(str, index))}]" if label else ""
+            try:
+                out[index] = Value(x, label=name)
+            except TypeError:
+                raise TypeError(f"values: element {index} is a {type(x).__name__} {x!r}, not a number or a Value") from None
+    return out
+
+
+def numbers(array, grad=False):
+    """The ``data`` (or with ``grad=True`` the ``grad``) of every Value in ``array``, as a float64 array."""
+    array = np.asarray(array, dtype=object)
+    out = np.empty(array.shape, dtype=np.float64)
+    for index, v in np.ndenumerate(array):
+        out[index] = (v.grad if grad else v.data) if isinstance(v, Value) else (0.0 if grad else v)
+    return out
+
+
+def _pair(op, name, value):
+    pair = (value, value) if isinstance(value, numbers_module.Integral) else value
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(isinstance(v, numbers_module.Integral) for v in pair):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _image(op, x, channels=None):
+    x = values(x)
+    if x.ndim != 3:
+        raise ValueError(f"{op}: expected a 3-D input (C, H, W) of Values, got shape {x.shape}")
+    if channels is not None and x.shape[0] != channels:
+        raise ValueError(f"{op}: expected {channels} input channels, got an input of shape {x.shape}")
+    return x
+
+
+def _out_size(op, shape, kernel, stride):
+    if kernel[0] > shape[1] or kernel[1] > shape[2]:
+        raise ValueError(f"{op}: kernel {kernel} is larger than the (padded) input of shape {shape}")
+    return (shape[1] - kernel[0]) // stride[0] + 1, (shape[2] - kernel[1]) // stride[1] + 1
+
+
+class Conv2d(Module):
+    """A 2-D convolution of one (C, H, W) image of Values, as ``torch.nn.Conv2d`` on one image.
+
+    Each output pixel is one ``dot`` node: the window's inputs times the kernel's weights, plus the
+    bias. Weights (``weight[out, in, kh, kw]``) and then biases start uniform in
+    +-1/sqrt(in_channels * kh * kw), drawn as tensor mode's ``nn.Conv2d`` draws them, so both start
+    from the same numbers for the same seed. Padding is zeros.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, seed=None):
+        for name, count in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if not isinstance(count, numbers_module.Integral) or count <= 0:
+                raise ValueError(f"Conv2d: {name} must be a positive int, got {count!r}")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = _pair("Conv2d", "kernel_size", kernel_size)
+        self.stride = _pair("Conv2d", "stride", stride)
+        self.padding = _pair("Conv2d", "padding", padding)
+        if min(self.kernel_size) <= 0 or min(self.stride) <= 0 or min(self.padding) < 0:
+            raise ValueError(
+                f"Conv2d: kernel_size and stride must be positive and padding non-negative, got "
+                f"{self.kernel_size}, {self.stride}, {self.padding}"
+            )
+        rng = as_generator(seed)
+        bound = 1.0 / math.sqrt(in_channels * self.kernel_size[0] * self.kernel_size[1])
+        self.weight = values(rng.uniform(-bound, bound, (out_channels, in_channels, *self.kernel_size)), "weight")
+        self.bias = values(rng.uniform(-bound, bound, out_channels), "bias")
+
+    def __call__(self, x):
+        x = _image("Conv2d", x, self.in_channels)
+        (ph, pw), (kh, kw), (sh, sw) = self.padding, self.kernel_size, self.stride
+        if ph or pw:
+            padded = np.empty((x.shape[0], x.shape[1] + 2 * ph, x.shape[2] + 2 * pw), dtype=object)
+            padded[...] = 0.0  # constants: dot makes each a leaf with no parameter behind it
+            padded[:, ph : ph + x.shape[1], pw : pw + x.shape[2]] = x
+            x = padded
+        ho, wo = _out_size("Conv2d", x.shape, self.kernel_size, self.stride)
+        kernels = [list(self.weight[o].reshape(-1)) for o in range(self.out_channels)]
+        out = np.empty((self.out_channels, ho, wo), dtype=object)
+        for i in range(ho):
+            for j in range(wo):
+                window = list(x[:, i * sh : i * sh + kh, j * sw : j * sw + kw].reshape(-1))
+                for o, kernel in enumerate(kernels):
+                    out[o, i, j] = dot(kernel, window, self.bias[o])
+        return out
+
+    def parameters(self):
+        return list(self.weight.reshape(-1)) + list(self.bias)
+
+    def _named_values(self):
+        # Tensor mode's nn.Conv2d names and shapes: weight (out, in, kh, kw), bias (out,).
+        return [("weight", self.weight), ("bias", self.bias)]
+
+    def __repr__(self):
+        text = f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        return text + (f", padding={self.padding})" if self.padding != (0, 0) else ")")
+
+
+def _max(window):
+    """The largest of ``window``'s Values as one node; its gradient goes to the first one holding the
+    maximum (tensor mode's and PyTorch's rule for ties)."""
+    best = max(range(len(window)), key=lambda k: (window[k].data, -k))
+    n = len(window)
+
+    def grad_fn(g):
+        return tuple(g if k == best else 0.0 for k in range(n))
+
+    return _result(window[best].data, tuple(window), "max", grad_fn)
+
+
+class MaxPool2d(Module):
+    """The largest Value of each window of a (C, H, W) image, one ``max`` node per output pixel;
+    ``stride`` defaults to the kernel size, as in PyTorch."""
+
+    def __init__(self, kernel_size, stride=None):
+        self.kernel_size = _pair("MaxPool2d", "kernel_size", kernel_size)
+        self.stride = self.kernel_size if stride is None else _pair("MaxPool2d", "stride", stride)
+        if min(self.kernel_size) <= 0 or min(self.stride) <= 0:
+            raise ValueError(f"MaxPool2d: kernel_size and stride must be positive, got {self.kernel_size}, {self.stride}")
+
+    def __call__(self, x):
+        x = _image("MaxPool2d", x)
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        ho, wo = _out_size("MaxPool2d", x.shape, self.kernel_size, self.stride)
+        out = np.empty((x.shape[0], ho, wo), dtype=object)
+        for c in range(x.shape[0]):
+            for i in range(ho):
+                for j in range(wo):
+                    out[c, i, j] = _max(list(x[c, i * sh : i * sh + kh, j * sw : j * sw + kw].reshape(-1)))
+        return out
+
+    def __repr__(self):
+        return f"MaxPool2d(kernel_size={self.kernel_size}, stride={self.stride})"
 
 
 # ---------------------------------------------------------------------- losses
