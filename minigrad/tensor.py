@@ -65,6 +65,55 @@ def _default_dtype(array):
     raise TypeError(f"Tensor: cannot hold data of dtype {array.dtype}")
 
 
+# PyTorch's type promotion. Each dtype has a category: bool < integer < floating.
+# - Two dtypes promote (``promote_types``) to the one of higher category; within a category to the
+#   wider one (as NumPy's promote_types does there).
+# - An op's operands fall into three groups: tensors with dimensions, 0-d tensors, and Python numbers
+#   (which count as bool, int64 and float32, the default float). Each group promotes within itself.
+# - A group further down the list decides the result only if its category is higher than that of
+#   all the groups before it: float32 + a 0-d float64 tensor is float32, int64 + 2.5 is float32.
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _promote_types(a, b):
+    if a == b:
+        return a
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+def _combine_categories(higher, lower):
+    """The result of a group ``higher`` up the list and the groups below it, ``lower`` (None: empty)."""
+    if higher is None:
+        return lower
+    if lower is None or _CATEGORY[higher.kind] >= _CATEGORY[lower.kind]:
+        return higher
+    return _promote_types(higher, lower)
+
+
+def _number_dtype(x):
+    return bool_ if isinstance(x, bool) else int64 if isinstance(x, numbers.Integral) else float32
+
+
+def _result_dtype(*operands):
+    """The dtype PyTorch gives an op over ``operands`` (Tensors and Python numbers)."""
+    groups = [None, None, None]  # dimensioned tensors, 0-d tensors, Python numbers
+    for x in operands:
+        if isinstance(x, Tensor):
+            group, dtype = (0 if x.data.ndim else 1), x.data.dtype
+        else:
+            group, dtype = 2, _number_dtype(x)
+        groups[group] = dtype if groups[group] is None else _promote_types(groups[group], dtype)
+    return _combine_categories(groups[0], _combine_categories(groups[1], groups[2]))
+
+
+def _floating(array):
+    """``array`` as the input of a floating-point op: integers and bools become float32, as in PyTorch."""
+    return array if array.dtype.kind == "f" else array.astype(float32)
+
+
 def _result(data, parents, op, grad_fn):
     """A new node made by an op. It joins the graph only if an operand requires grad (and
     ``no_grad`` is off); operands that do not are given no gradient."""
@@ -258,11 +307,12 @@ class Tensor(MovementOps):
     # ------------------------------------------------------------------ elementwise
 
     def _operand(self, other, op):
-        """``other`` as a Tensor: a number becomes a constant of our dtype, so float32 stays float32."""
+        """``other`` as a Tensor: a number becomes a constant of the dtype the op's result will have
+        (``_result_dtype``), so float32 stays float32 and an int64 tensor times 2.5 is float32."""
         if isinstance(other, Tensor):
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, complex):
-            dtype = self.data.dtype if self.data.dtype.kind == "f" or isinstance(other, numbers.Integral) else float32
+            dtype = self.data.dtype if self.data.dtype.kind == "f" else _result_dtype(self, other)
             try:
                 with np.errstate(over="ignore"):
                     return Tensor._wrap(np.asarray(other, dtype=dtype))
@@ -273,18 +323,35 @@ class Tensor(MovementOps):
             return Tensor(other, dtype=self.data.dtype if floating else other.dtype)
         raise TypeError(f"{op}: expected a Tensor or a number, got {type(other).__name__}")
 
-    def _broadcast_op(self, other, op, compute):
-        other = self._operand(other, op)
+    def _binary(self, other, op, compute, floating=False):
+        """Both operands at the promoted dtype (a float one if ``floating``), and ``compute`` of them.
+        A cast operand that requires grad is cast by ``to``, whose rule casts its gradient back."""
+        a, b = self, self._operand(other, op)
+        dtype = a.data.dtype
+        # Equal dtypes, the common case, skip the promotion rule.
+        if b.data.dtype != dtype or (floating and dtype.kind != "f"):
+            dtype = _result_dtype(a, b)
+            if floating and dtype.kind != "f":
+                dtype = float32
+            a, b = a._cast(dtype), b._cast(dtype)
         try:
             # inf - inf or 0 * inf is NaN, as in PyTorch, without NumPy's RuntimeWarning.
             with np.errstate(all="ignore"):
-                data = compute(self.data, other.data)
+                data = compute(a.data, b.data)
         except ValueError:
-            raise ValueError(f"{op}: shapes {self.shape} and {other.shape} do not broadcast") from None
+            raise ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast") from None
+        return a, b, data
+
+    def _broadcast_op(self, other, op, compute):
+        """``other`` as a Tensor at the promoted dtype, and ``compute`` of the two (for comparisons)."""
+        _, other, data = self._binary(other, op, compute)
         return other, data
 
+    def _cast(self, dtype):
+        return self if self.data.dtype == dtype else self.to(dtype)
+
     def __add__(self, other):
-        other, data = self._broadcast_op(other, "add", np.add)
+        self, other, data = self._binary(other, "add", np.add)
         a_shape, b_shape = self.shape, other.shape
 
         def grad_fn(g):
@@ -293,7 +360,7 @@ class Tensor(MovementOps):
         return _result(data, (self, other), "add", grad_fn)
 
     def __sub__(self, other):
-        other, data = self._broadcast_op(other, "sub", np.subtract)
+        self, other, data = self._binary(other, "sub", np.subtract)
         a_shape, b_shape = self.shape, other.shape
 
         def grad_fn(g):
@@ -302,7 +369,7 @@ class Tensor(MovementOps):
         return _result(data, (self, other), "sub", grad_fn)
 
     def __mul__(self, other):
-        other, data = self._broadcast_op(other, "mul", np.multiply)
+        self, other, data = self._binary(other, "mul", np.multiply)
         a, b = self.data, other.data
 
         def grad_fn(g):
@@ -312,7 +379,7 @@ class Tensor(MovementOps):
 
     def __truediv__(self, other):
         with np.errstate(divide="ignore", invalid="ignore"):
-            other, data = self._broadcast_op(other, "div", np.true_divide)
+            self, other, data = self._binary(other, "div", np.true_divide, floating=True)
         a, b = self.data, other.data
 
         def grad_fn(g):
@@ -327,8 +394,12 @@ class Tensor(MovementOps):
         if not isinstance(exponent, numbers.Real):
             raise TypeError(f"pow: expected a Tensor or a real exponent, got {type(exponent).__name__}")
         a, n = self.data, exponent
+        if a.dtype.kind != "f":
+            # An int tensor to the power 0.5 is float32, as in PyTorch (NumPy gives float64).
+            a = a.astype(_result_dtype(self, n), copy=False)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            data = a**n
+            # astype: NumPy's bool ** bool is int8, PyTorch's is bool.
+            data = (a**n).astype(a.dtype, copy=False)
 
         def grad_fn(g):
             if n == 0:
@@ -341,8 +412,9 @@ class Tensor(MovementOps):
 
     def _pow_tensor(self, exponent):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            exponent, data = self._broadcast_op(exponent, "pow", np.power)
+            self, exponent, data = self._binary(exponent, "pow", np.power)
         a, b = self.data, exponent.data
+        data = data.astype(a.dtype, copy=False)
 
         def grad_fn(g):
             zero = data.dtype.type(0)
@@ -380,7 +452,7 @@ class Tensor(MovementOps):
 
     def exp(self):
         with np.errstate(over="ignore"):
-            data = np.exp(self.data)
+            data = np.exp(_floating(self.data))
 
         def grad_fn(g):
             return (g * data,)
@@ -388,7 +460,7 @@ class Tensor(MovementOps):
         return _result(data, (self,), "exp", grad_fn)
 
     def log(self):
-        a = self.data
+        a = _floating(self.data)
         with np.errstate(divide="ignore", invalid="ignore"):
             data = np.log(a)
 
@@ -400,7 +472,7 @@ class Tensor(MovementOps):
 
     def sqrt(self):
         with np.errstate(invalid="ignore"):
-            data = np.sqrt(self.data)
+            data = np.sqrt(_floating(self.data))
 
         def grad_fn(g):
             with np.errstate(divide="ignore"):
@@ -698,7 +770,7 @@ class Tensor(MovementOps):
     # ------------------------------------------------------------------ activations
 
     def tanh(self):
-        data = np.tanh(self.data)
+        data = np.tanh(_floating(self.data))
 
         def grad_fn(g):
             return (g * (1 - data * data),)
@@ -706,7 +778,7 @@ class Tensor(MovementOps):
         return _result(data, (self,), "tanh", grad_fn)
 
     def sigmoid(self):
-        a = self.data
+        a = _floating(self.data)
         # exp(-|a|) never overflows; the two forms agree and each is exact on its side.
         e = np.exp(-np.abs(a))
         data = np.where(a >= 0, 1 / (1 + e), e / (1 + e))
@@ -728,7 +800,7 @@ class Tensor(MovementOps):
 
     def gelu(self, approximate="none"):
         """x * Phi(x), Phi the normal CDF; ``approximate='tanh'`` is the faster tanh form."""
-        a = self.data
+        a = _floating(self.data)
         if approximate == "tanh":
             c = math.sqrt(2 / math.pi)
             with np.errstate(over="ignore", invalid="ignore"):  # a**3 overflows for huge a
@@ -931,7 +1003,9 @@ def ones(*size, dtype=float32, requires_grad=False):
     return _created(np.ones(_shape(size)), dtype, requires_grad)
 
 
-def full(size, fill_value, dtype=float32, requires_grad=False):
+def full(size, fill_value, dtype=None, requires_grad=False):
+    """Without ``dtype``, that of the fill value as PyTorch reads it: bool, int64 or float32."""
+    dtype = _number_dtype(fill_value) if dtype is None else dtype
     return _created(np.full(_shape((size,)), fill_value), dtype, requires_grad)
 
 
