@@ -23,12 +23,13 @@ ACTIVATIONS = {
 }
 
 
-def _array(nested):
-    """Nested lists of Values as an object array (np.array would try to read the Values as numbers)."""
-    rows = [list(row) if isinstance(row, list) else row for row in nested]
-    out = np.empty((len(rows), len(rows[0])) if isinstance(rows[0], list) else (len(rows),), dtype=object)
-    for index in np.ndindex(out.shape):
-        out[index] = rows[index[0]][index[1]] if out.ndim == 2 else rows[index[0]]
+def _array(rows):
+    """A list of Values, or a list of lists of them, as an object array (``np.array`` would read
+    the Values as numbers)."""
+    shape = (len(rows), len(rows[0])) if isinstance(rows[0], list) else (len(rows),)
+    out = np.empty(shape, dtype=object)
+    for i, row in enumerate(rows):
+        out[i] = row
     return out
 
 
