@@ -33,10 +33,16 @@ from minigrad.tensor import (
     randn,
     randn_like,
     stack,
+    tensor,
     where,
     zeros,
     zeros_like,
 )
+
+# Reachable after a bare ``import minigrad``, as ``torch.nn`` and ``torch.optim`` are. Importing
+# ``tensor`` above made ``minigrad.tensor`` the function, not the submodule it lives in, as in
+# PyTorch; ``from minigrad.tensor import Tensor`` still finds the submodule among loaded modules.
+from minigrad import data, nn, optim  # noqa: E402  (they import the names above)
 
 __version__ = "0.1.0"
 
@@ -56,6 +62,7 @@ __all__ = [
     "backward_steps",
     "bool_",
     "cat",
+    "data",
     "dot",
     "float32",
     "float64",
@@ -65,15 +72,18 @@ __all__ = [
     "is_grad_enabled",
     "load",
     "manual_seed",
+    "nn",
     "no_grad",
     "ones",
     "ones_like",
+    "optim",
     "rand",
     "rand_like",
     "randn",
     "randn_like",
     "save",
     "stack",
+    "tensor",
     "topological_order",
     "where",
     "zeros",

@@ -987,7 +987,15 @@ def where(condition, a, b):
 # ---------------------------------------------------------------------- creation
 
 
-def tensor(data, requires_grad=False, dtype=None):
+def tensor(data, dtype=None, requires_grad=False):
+    """A new tensor holding a copy of ``data``, its dtype inferred as ``torch.tensor`` infers it.
+
+    Python floats give float32, ints int64, bools bool, and a list mixing them the widest of
+    those; a NumPy array or scalar, or a Tensor, keeps its own dtype (``Tensor(data)``, like
+    ``torch.Tensor``, makes floating data float32 instead).
+    """
+    if dtype is None and isinstance(data, (np.ndarray, np.generic, Tensor)) and np.dtype(data.dtype).kind in "biuf":
+        dtype = data.dtype
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 

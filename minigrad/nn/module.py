@@ -254,6 +254,29 @@ def _loadable(key, value, target, module, name):
     return value
 
 
+def _check_module(container, place, value):
+    """Raise, as PyTorch does, when a container is given something that is not a Module: a bare
+    function such as ``F.relu`` would otherwise be skipped silently by the registry."""
+    if isinstance(value, Module):
+        return
+    name = getattr(value, "__name__", None)
+    if isinstance(value, type) and issubclass(value, Module):
+        hint = f"; use nn.{name}() (an instance, with parentheses)"
+    else:
+        import minigrad.nn as nn  # the layers import this module, so they are looked up only now
+
+        key = str(name).replace("_", "").lower()
+        matches = [m for m in nn.__all__ if m.lower() == key and isinstance(getattr(nn, m), type)]
+        hint = f"; use nn.{matches[0]}() (a module) instead" if matches else ""
+    if isinstance(value, type):
+        what = f"the class {name} itself"
+    elif callable(value) and name:
+        what = f"the function {name}"
+    else:
+        what = type(value).__name__
+    raise TypeError(f"{container}: {place} must be a Module, got {what}{hint}")
+
+
 class Sequential(Module):
     """Modules applied one after another: ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))``."""
 
@@ -261,9 +284,11 @@ class Sequential(Module):
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], OrderedDict):
             for name, module in modules[0].items():
+                _check_module("Sequential", repr(name), module)
                 setattr(self, name, module)
         else:
             for i, module in enumerate(modules):
+                _check_module("Sequential", f"item {i}", module)
                 setattr(self, str(i), module)
 
     def forward(self, x):
@@ -272,6 +297,7 @@ class Sequential(Module):
         return x
 
     def append(self, module):
+        _check_module("Sequential.append", f"item {len(self)}", module)
         setattr(self, str(len(self)), module)
         return self
 
@@ -297,6 +323,7 @@ class ModuleList(Module):
         self.extend(modules)
 
     def append(self, module):
+        _check_module("ModuleList", f"item {len(self)}", module)
         setattr(self, str(len(self)), module)
         return self
 
@@ -343,8 +370,7 @@ class ModuleDict(Module):
             self[name] = module
 
     def __setitem__(self, name, module):
-        if not isinstance(module, Module):
-            raise TypeError(f"ModuleDict: {name!r} must be a Module, got {type(module).__name__}")
+        _check_module("ModuleDict", repr(name), module)
         setattr(self, name, module)
 
     def __getitem__(self, name):
