@@ -1,4 +1,4 @@
-"""Scalar-mode networks and losses: Neuron, Layer, MLP, built from ``Value``.
+"""Scalar-mode networks and losses: Neuron, Layer, MLP, Conv2d, MaxPool2d, built from ``Value``.
 
 Weights start as PyTorch's ``nn.Linear`` starts them (uniform in +-1/sqrt(fan_in), weights then
 biases, drawn layer by layer), so a tensor-mode network seeded the same way starts from the same
