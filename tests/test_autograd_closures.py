@@ -149,7 +149,8 @@ def test_a_micrograd_net_with_weights_reused_across_samples():
     expected = [p.grad for p in model.parameters()]
     model.zero_grad()
     list(backward_steps(loss(), 1.0))
-    assert [p.grad for p in model.parameters()] == expected
+    # Another walk may add a weight's contributions in another order: equal to the last bits.
+    assert [p.grad for p in model.parameters()] == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
 @pytest.mark.parametrize("make", [lambda: LectureValue, lesson03_value], ids=["lecture", "lesson03"])
