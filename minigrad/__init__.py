@@ -33,15 +33,14 @@ from minigrad.tensor import (
     randn,
     randn_like,
     stack,
-    tensor,
     where,
     zeros,
     zeros_like,
 )
 
-# Reachable after a bare ``import minigrad``, as ``torch.nn`` and ``torch.optim`` are. Importing
-# ``tensor`` above made ``minigrad.tensor`` the function, not the submodule it lives in, as in
-# PyTorch; ``from minigrad.tensor import Tensor`` still finds the submodule among loaded modules.
+# ``minigrad.tensor`` is the submodule, which makes itself callable as torch.tensor, so that both
+# ``minigrad.tensor([1., 2.])`` and ``from minigrad.tensor import Tensor`` work.
+# Reachable after a bare ``import minigrad``, as ``torch.nn`` and ``torch.optim`` are.
 from minigrad import data, nn, optim  # noqa: E402  (they import the names above)
 
 __version__ = "0.1.0"

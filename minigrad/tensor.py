@@ -12,11 +12,15 @@ Sections: creation, elementwise, reduce, movement, indexing and joining, activat
 import functools
 import math
 import numbers
+import sys
+import types
 
 import numpy as np
 
 from minigrad import autograd
+from minigrad.ops_elementwise import ElementwiseOps
 from minigrad.ops_movement import MovementOps
+from minigrad.ops_reduce import ReduceOps
 from minigrad.rng import as_generator
 
 float32 = np.dtype(np.float32)
@@ -174,7 +178,7 @@ def _shape(size):
     return tuple(size)
 
 
-class Tensor(MovementOps):
+class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     """An n-dimensional array with a gradient. float32 unless asked otherwise."""
 
     __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_op", "_grad_fn")
@@ -262,6 +266,11 @@ class Tensor(MovementOps):
         return out
 
     def requires_grad_(self, requires_grad=True):
+        if not requires_grad and self._grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad_: you can only change requires_grad flags of leaf tensors; "
+                "use t.detach() for a copy of a computed tensor outside the graph"
+            )
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"requires_grad_: only floating-point tensors can require grad, not {self.dtype}")
         self.requires_grad = requires_grad
@@ -600,9 +609,10 @@ class Tensor(MovementOps):
         count = self.data.size // max(mean.data.size, 1)
         return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(count - correction, 0)
 
-    def _extreme(self, axis, keepdims, op, pick, arg_pick):
+    def _extreme(self, axis, keepdims, op, pick, arg_pick, split_ties=False):
         """max or min. As in PyTorch: along one axis the gradient goes to the index ``arg_pick`` returns
-        (the first of tied values); over all axes, tied values share it; a NaN is the extreme."""
+        (the first of tied values); over all axes (and in amax/amin, ``split_ties``), tied values
+        share it; a NaN is the extreme."""
         a, axis = self.data, _axes(op, axis, self.ndim)
         try:
             data = pick(a, axis=axis, keepdims=keepdims)
@@ -612,7 +622,7 @@ class Tensor(MovementOps):
         def grad_fn(g):
             if not keepdims and axis is not None:
                 g = np.expand_dims(g, axis)
-            if axis is not None and len(axis) == 1:
+            if axis is not None and len(axis) == 1 and not split_ties:
                 winners = np.expand_dims(arg_pick(a, axis=axis[0]), axis) == np.arange(a.shape[axis[0]]).reshape(
                     [-1 if i == axis[0] else 1 for i in range(a.ndim)]
                 )
@@ -626,11 +636,17 @@ class Tensor(MovementOps):
 
     @_torch_names
     def max(self, axis=None, keepdims=False):
-        return self._extreme(axis, keepdims, "max", np.max, np.argmax)
+        """The largest element; along ``dim`` the pair ``(values, indices)``; with a tensor, ``maximum``."""
+        if isinstance(axis, Tensor):
+            return self.maximum(axis)
+        return self._extreme_pair(axis, keepdims, "max", np.max, np.argmax)
 
     @_torch_names
     def min(self, axis=None, keepdims=False):
-        return self._extreme(axis, keepdims, "min", np.min, np.argmin)
+        """The smallest element; along ``dim`` the pair ``(values, indices)``; with a tensor, ``minimum``."""
+        if isinstance(axis, Tensor):
+            return self.minimum(axis)
+        return self._extreme_pair(axis, keepdims, "min", np.min, np.argmin)
 
     @_torch_names
     def argmax(self, axis=None, keepdims=False):
@@ -878,6 +894,167 @@ class Tensor(MovementOps):
     def bool(self):
         return Tensor._wrap(self.data.astype(bool_))
 
+    # ------------------------------------------------------------------ in-place updates
+    # As in PyTorch, these write into the tensor's own array (so a view of it, or what numpy()
+    # returned, sees the change) and keep its dtype; each returns the tensor itself. They are for
+    # updates outside the graph: an optimizer step under no_grad(), filling a fresh tensor.
+    # PyTorch keeps a version counter per tensor to catch an array changed after the graph saved
+    # it; minigrad keeps none, so it refuses every tensor the graph follows (outside no_grad).
+
+    def _check_inplace(self, op):
+        if autograd._grad_enabled and self.requires_grad:
+            if self._grad_fn is None:
+                raise RuntimeError(
+                    f"{op}: a leaf Variable that requires grad is being used in an in-place operation "
+                    "(the graph would lose the value it was computed from); "
+                    "update parameters inside `with minigrad.no_grad():`"
+                )
+            raise RuntimeError(
+                f"{op}: this tensor is the output of {self._op!r} in a graph, and minigrad keeps no version "
+                "counter to tell whether its backward pass still needs the old values; "
+                "use the out-of-place op (x = x + y) or work under no_grad()"
+            )
+        if not self.data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: this tensor is a read-only view (expand/broadcast_to repeat one element in several "
+                "places); write into a copy, minigrad.tensor(t), instead"
+            )
+
+    def _inplace_operand(self, op, other):
+        """``other``'s values, checked: they must broadcast to this shape and, as PyTorch asks, the
+        op's result type must not be of a higher kind (bool < int < float) than this dtype."""
+        if isinstance(other, np.ndarray):
+            other = Tensor(other, dtype=other.dtype)
+        if isinstance(other, bool) or (isinstance(other, numbers.Real) and not isinstance(other, Tensor)):
+            values = other
+        elif isinstance(other, Tensor):
+            if autograd._grad_enabled and other.requires_grad:
+                raise RuntimeError(
+                    f"{op}: the operand requires grad, and minigrad's in-place ops record no graph; "
+                    "pass other.detach(), work under no_grad(), or use the out-of-place op"
+                )
+            values = other.data
+        else:
+            raise TypeError(f"{op}: expected a Tensor or a number, got {type(other).__name__}")
+        result = _result_dtype(self, other)
+        if _CATEGORY[result.kind] > _CATEGORY[self.dtype.kind]:
+            raise RuntimeError(f"{op}: result type {result} can't be cast to the desired output type {self.dtype}")
+        shape = np.shape(values)
+        try:
+            broadcast = np.broadcast_shapes(self.shape, shape)
+        except ValueError:
+            broadcast = None
+        if broadcast != self.shape:
+            raise RuntimeError(
+                f"{op}: an operand of shape {shape} does not broadcast to this tensor's shape {self.shape} "
+                "(an in-place result keeps the shape of the tensor written into)"
+            )
+        return values
+
+    def _update(self, op, ufunc, other):
+        self._check_inplace(op)
+        values = self._inplace_operand(op, other)
+        with np.errstate(all="ignore"):  # inf - inf is NaN, as in PyTorch, without NumPy's warning
+            ufunc(self.data, values, out=self.data, casting="unsafe")
+        return self
+
+    def add_(self, other, alpha=1):
+        """``self += alpha * other``, in place."""
+        return self._update("add_", np.add, self._scaled("add_", other, alpha))
+
+    def sub_(self, other, alpha=1):
+        """``self -= alpha * other``, in place."""
+        return self._update("sub_", np.subtract, self._scaled("sub_", other, alpha))
+
+    def _scaled(self, op, other, alpha):
+        if alpha == 1:
+            return other
+        if self.dtype.kind != "f" and not isinstance(alpha, numbers.Integral):
+            raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a floating point number")
+        if isinstance(other, Tensor):
+            # alpha is a Python number, so the product keeps other's dtype, as PyTorch's does.
+            return Tensor._wrap((other.data * np.asarray(alpha, dtype=other.dtype)).astype(other.dtype, copy=False))
+        return other * alpha
+
+    def mul_(self, other):
+        return self._update("mul_", np.multiply, other)
+
+    def div_(self, other):
+        """True division in place; an integer tensor cannot hold its float result, as in PyTorch."""
+        if self.dtype.kind != "f":
+            self._check_inplace("div_")
+            raise RuntimeError(f"div_: result type float32 can't be cast to the desired output type {self.dtype}")
+        return self._update("div_", np.true_divide, other)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def copy_(self, src):
+        """This tensor's values from ``src`` (broadcast to this shape, cast to this dtype as PyTorch casts)."""
+        self._check_inplace("copy_")
+        if not isinstance(src, Tensor):
+            raise TypeError(f"copy_: expected a Tensor as the source, got {type(src).__name__}")
+        if autograd._grad_enabled and src.requires_grad:
+            raise RuntimeError(
+                "copy_: the source requires grad, and minigrad's copy_ records no graph; "
+                "copy src.detach(), or do it under no_grad()"
+            )
+        try:
+            np.copyto(self.data, np.broadcast_to(src.data, self.shape), casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"copy_: a source of shape {src.shape} does not broadcast to shape {self.shape}") from None
+        return self
+
+    def fill_(self, value):
+        """Every element set to ``value`` (a number or a one-element tensor), cast to this dtype."""
+        self._check_inplace("fill_")
+        if isinstance(value, Tensor):
+            if value.data.ndim != 0:
+                raise RuntimeError(f"fill_: only a 0-d tensor can fill, got one of shape {value.shape}")
+            value = value.item()
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"fill_: expected a number, got {type(value).__name__}")
+        with np.errstate(all="ignore"):
+            self.data[...] = value
+        return self
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def clamp_(self, min=None, max=None):
+        """Values below ``min`` raised to it, above ``max`` lowered to it; NaN stays NaN."""
+        if min is None and max is None:
+            raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
+        self._check_inplace("clamp_")
+        for bound, ufunc in ((min, np.maximum), (max, np.minimum)):
+            if bound is not None:
+                self._update("clamp_", ufunc, bound)
+        return self
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Samples from the uniform distribution on [a, b), from ``generator`` (default: the one
+        ``manual_seed`` sets)."""
+        self._check_random("uniform_")
+        if not a <= b:
+            raise RuntimeError(f"uniform_: expects a range [a, b) with a <= b, got a={a} > b={b}")
+        self.data[...] = as_generator(generator).uniform(a, b, self.shape)
+        return self
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Samples from the normal distribution N(mean, std**2), from ``generator``."""
+        self._check_random("normal_")
+        if not std >= 0:
+            raise RuntimeError(f"normal_: expects std >= 0.0, got {std}")
+        self.data[...] = as_generator(generator).normal(mean, std, self.shape)
+        return self
+
+    def _check_random(self, op):
+        self._check_inplace(op)
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"{op}: fills floating-point tensors only, not {self.dtype}")
+
     # ------------------------------------------------------------------ backward
 
     def backward(self, gradient=None):
@@ -997,6 +1174,18 @@ def tensor(data, dtype=None, requires_grad=False):
     if dtype is None and isinstance(data, (np.ndarray, np.generic, Tensor)) and np.dtype(data.dtype).kind in "biuf":
         dtype = data.dtype
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`tensor`: the package attribute ``minigrad.tensor`` is the
+    module (``from minigrad import tensor as mt; mt.cat`` keeps working), and ``minigrad.tensor(data)``
+    makes a tensor, as ``torch.tensor(data)`` does."""
+
+    def __call__(self, data, dtype=None, requires_grad=False):
+        return tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
 def _created(array, dtype, requires_grad):

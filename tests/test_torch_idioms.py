@@ -85,3 +85,198 @@ def test_containers_refuse_what_is_not_a_module_as_pytorch_does(build, message):
         build()
     with pytest.raises(TypeError, match="is not a Module subclass"):
         torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.functional.relu)
+
+
+# ---------------------------------------------------------------------- in-place updates
+
+
+def _pair(values, dtype="float32"):
+    array = np.array(values, dtype=dtype)
+    return minigrad.tensor(array.copy()), torch.tensor(array.copy())
+
+
+def _same(ours, theirs):
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+OTHER = [[0.5, -2.0, 3.0], [1.0, 1.0, -1.0]]
+
+
+@pytest.mark.parametrize(
+    "name, args, kwargs",
+    [
+        ("add_", (1.5,), {}),
+        ("add_", ("tensor",), {"alpha": 2.0}),
+        ("sub_", ("row",), {}),
+        ("sub_", ("tensor",), {"alpha": -0.5}),
+        ("mul_", ("tensor",), {}),
+        ("mul_", (3,), {}),
+        ("div_", ("tensor",), {}),
+        ("div_", (4.0,), {}),
+        ("copy_", ("row",), {}),
+        ("fill_", (2.5,), {}),
+        ("zero_", (), {}),
+        ("clamp_", (), {"min": -1.0}),
+        ("clamp_", (), {"max": 0.5}),
+        ("clamp_", (-0.5, 0.5), {}),
+    ],
+)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_each_in_place_method_matches_torch_and_returns_the_tensor_itself(name, args, kwargs, dtype):
+    ours, theirs = _pair([[1.0, -2.0, 0.25], [3.0, -0.75, 8.0]], dtype)
+    view, torch_view = ours.numpy(), theirs.numpy()
+
+    def operand(arg, module):
+        if arg == "tensor":
+            return module.tensor(np.array(OTHER, dtype=dtype)) if module is torch else minigrad.tensor(np.array(OTHER, dtype=dtype))
+        if arg == "row":
+            row = np.array(OTHER[0], dtype="float64")
+            return torch.tensor(row) if module is torch else minigrad.tensor(row)
+        return arg
+
+    out = getattr(ours, name)(*(operand(a, minigrad) for a in args), **kwargs)
+    torch_out = getattr(theirs, name)(*(operand(a, torch) for a in args), **kwargs)
+    assert out is ours and torch_out is theirs
+    _same(ours, theirs)
+    np.testing.assert_array_equal(view, torch_view)  # the array numpy() returned changed too
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["x += 2", "x -= 2", "x *= 3", "x += y", "x -= y", "x *= y", "x /= 2.0", "x /= y", "x += 0.5 * y"],
+)
+def test_augmented_assignment_updates_the_same_tensor_as_in_torch(statement):
+    scope = {}
+    for module, make in ((minigrad, minigrad.tensor), (torch, torch.tensor)):
+        x, y = make([1.0, -2.0, 4.0]), make([0.5, 0.25, -1.0])
+        before = x
+        exec(statement, {}, env := {"x": x, "y": y})
+        assert env["x"] is before
+        scope[module.__name__] = env["x"]
+    _same(scope["minigrad"], scope["torch"])
+
+
+def test_an_integer_tensor_refuses_float_results_as_torch_does():
+    for make in (minigrad.tensor, torch.tensor):
+        for update in (
+            lambda x: x.add_(1.5),
+            lambda x: x.mul_(make([0.5, 0.5])),
+            lambda x: x.div_(2),
+            lambda x: x.__iadd__(0.5),
+            lambda x: x.add_(1, alpha=0.5),
+        ):
+            x = make([1, 2])
+            with pytest.raises(RuntimeError, match="can't be cast|alpha must not be a floating"):
+                update(x)
+            assert x.tolist() == [1, 2]
+    ours, theirs = minigrad.tensor([1, 2]), torch.tensor([1, 2])
+    ours += 3
+    theirs += 3
+    _same(ours, theirs)
+    ours.fill_(2.7)  # fill_ truncates, as PyTorch's does
+    theirs.fill_(2.7)
+    _same(ours, theirs)
+    bools = minigrad.tensor([True, False])
+    with pytest.raises(RuntimeError, match="add_: result type int64 can't be cast to the desired output type bool"):
+        bools.add_(1)
+
+
+def test_a_float32_tensor_keeps_its_dtype_with_float64_operands():
+    ours, theirs = _pair([1.0, 2.0, 3.0])
+    ours.add_(minigrad.tensor(np.array([0.1, 0.2, 0.3])))
+    theirs.add_(torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64))
+    _same(ours, theirs)
+
+
+def test_the_graph_is_guarded_as_in_torch():
+    w = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    torch_w = torch.tensor([1.0, 2.0], requires_grad=True)
+    for op in ("add_", "sub_", "mul_", "div_"):
+        with pytest.raises(RuntimeError, match=f"{op}: a leaf Variable that requires grad is being used in an in-place"):
+            getattr(w, op)(2.0)
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            getattr(torch_w, op)(2.0)
+    for update in (lambda t: t.zero_(), lambda t: t.fill_(1.0), lambda t: t.clamp_(0.0), lambda t: t.normal_()):
+        with pytest.raises(RuntimeError, match="a leaf Variable"):
+            update(w)
+    with pytest.raises(RuntimeError, match="copy_: a leaf Variable"):
+        w.copy_(minigrad.tensor([0.0, 0.0]))
+    with pytest.raises(RuntimeError, match="add_: this tensor is the output of 'mul' in a graph.*no version counter"):
+        (w * 2).add_(1.0)
+    with pytest.raises(RuntimeError, match="add_: the operand requires grad"):
+        minigrad.zeros(2).add_(w)
+    with pytest.raises(RuntimeError, match="requires_grad_: you can only change requires_grad flags of leaf"):
+        (w * 2).requires_grad_(False)
+    with minigrad.no_grad():
+        assert w.add_(1.0) is w and w.mul_(2.0) is w
+    assert w.tolist() == [4.0, 6.0] and w.requires_grad and w.is_leaf
+
+
+def test_shape_and_argument_errors_name_the_op():
+    with pytest.raises(RuntimeError, match=r"add_: an operand of shape \(3, 2\) does not broadcast to .* \(2,\)"):
+        minigrad.zeros(2).add_(minigrad.ones(3, 2))
+    with pytest.raises(RuntimeError, match=r"copy_: a source of shape \(3,\) does not broadcast to shape \(2,\)"):
+        minigrad.zeros(2).copy_(minigrad.ones(3))
+    with pytest.raises(RuntimeError, match="clamp_: at least one of 'min' or 'max'"):
+        minigrad.zeros(2).clamp_()
+    with pytest.raises(RuntimeError, match="uniform_: fills floating-point tensors only, not int64"):
+        minigrad.zeros(2, dtype=minigrad.int64).uniform_()
+    with pytest.raises(RuntimeError, match="normal_: expects std >= 0.0"):
+        minigrad.zeros(2).normal_(0.0, -1.0)
+    with pytest.raises(RuntimeError, match="uniform_: expects a range"):
+        minigrad.zeros(2).uniform_(1.0, 0.0)
+    with pytest.raises(RuntimeError, match="fill_: this tensor is a read-only view"):
+        minigrad.zeros(1).expand(3).fill_(1.0)
+    with pytest.raises(TypeError, match="copy_: expected a Tensor"):
+        minigrad.zeros(2).copy_([1.0, 2.0])
+
+
+def test_a_view_sees_the_update_as_in_torch():
+    ours, theirs = _pair([[1.0, 2.0], [3.0, 4.0]])
+    ours[0].mul_(10.0)
+    theirs[0].mul_(10.0)
+    _same(ours, theirs)
+
+
+def test_uniform_and_normal_draw_from_the_generator_with_the_asked_statistics():
+    t = minigrad.zeros(200_000)
+    assert t.uniform_(-2.0, 3.0, generator=np.random.default_rng(0)) is t and t.dtype == minigrad.float32
+    data = t.numpy()
+    assert data.min() >= -2.0 and data.max() < 3.0
+    assert abs(data.mean() - 0.5) < 0.02 and abs(data.var() - 25 / 12) < 0.03
+    t.normal_(1.0, 0.5, generator=np.random.default_rng(0))
+    assert abs(t.numpy().mean() - 1.0) < 0.01 and abs(t.numpy().std() - 0.5) < 0.01
+    a = minigrad.zeros(5).normal_(generator=np.random.default_rng(7))
+    b = minigrad.zeros(5).normal_(generator=np.random.default_rng(7))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_the_manual_sgd_loop_of_pytorchs_tutorials_ends_where_optim_sgd_ends():
+    x = minigrad.randn(32, 3, generator=np.random.default_rng(1))
+    y = minigrad.randn(32, 1, generator=np.random.default_rng(2))
+
+    def model_and_loss():
+        minigrad.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+        return model, lambda: ((model(x) - y) ** 2).mean()
+
+    manual, manual_loss = model_and_loss()
+    first = [p.numpy().copy() for p in manual.parameters()]
+    for _ in range(25):
+        manual_loss().backward()
+        with minigrad.no_grad():
+            for p in manual.parameters():
+                p -= 0.1 * p.grad
+        for p in manual.parameters():
+            p.grad = None
+    reference, reference_loss = model_and_loss()
+    optimizer = minigrad.optim.SGD(reference.parameters(), lr=0.1)
+    for _ in range(25):
+        optimizer.zero_grad()
+        reference_loss().backward()
+        optimizer.step()
+    for p, q, start in zip(manual.parameters(), reference.parameters(), first):
+        assert not np.array_equal(p.numpy(), start)  # the loop did move the parameters
+        np.testing.assert_array_equal(p.numpy(), q.numpy())
+    assert manual_loss().item() == reference_loss().item()
