@@ -362,8 +362,8 @@ def test_modules_check_their_arguments_when_built():
         Conv2d(1, 8, 0)
     with raises(ValueError, r"Conv2d: in_channels must be a positive int, got 0"):
         Conv2d(0, 8, 3)
-    with raises(TypeError, r"Conv2d: padding must be an int or a pair of ints, got 'same'"):
-        Conv2d(1, 8, 3, padding="same")
+    with raises(ValueError, r"Conv2d: padding must be 'valid', 'same', an int or a pair of ints, got 'full'"):
+        Conv2d(1, 8, 3, padding="full")
     with raises(ValueError, r"MaxPool2d: stride must be positive, got \(0, 0\)"):
         MaxPool2d(2, stride=0)
     with raises(ValueError, r"AvgPool2d: padding \(2, 2\) must be at most half of the kernel size \(2, 2\)"):

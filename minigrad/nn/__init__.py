@@ -5,7 +5,7 @@ Scalar mode: ``Neuron``, ``Layer``, ``MLP``, with their losses in ``minigrad.nn.
 """
 
 from minigrad.nn import functional, init
-from minigrad.nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from minigrad.nn.conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool2d
 from minigrad.nn.layers import (
     GELU,
     BatchNorm1d,
@@ -27,10 +27,13 @@ from minigrad.nn.scalar import MLP, Layer, Neuron
 __all__ = [
     "GELU",
     "MLP",
+    "AdaptiveAvgPool2d",
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Conv1d",
     "Conv2d",
+    "ConvTranspose2d",
     "Dropout",
     "Embedding",
     "Flatten",

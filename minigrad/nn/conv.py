@@ -1,5 +1,6 @@
-"""Convolution and pooling on (N, C, H, W) tensors: ``conv2d``, ``max_pool2d``, ``avg_pool2d`` and
-their modules ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, with PyTorch's names, semantics and reprs.
+"""Convolution and pooling on (N, C, H, W) tensors, with PyTorch's names, semantics and reprs:
+``conv2d`` (stride, padding including ``'same'``, dilation, groups), ``conv1d`` on (N, C, L),
+``conv_transpose2d``, ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, and their modules.
 
 Each op is one graph node with its own gradient rule, built on three ideas:
 
@@ -31,7 +32,20 @@ from minigrad.nn.module import Module, Parameter
 from minigrad.rng import as_generator
 from minigrad.tensor import Tensor, _result, float32
 
-__all__ = ["AvgPool2d", "Conv2d", "MaxPool2d", "avg_pool2d", "conv2d", "max_pool2d"]
+__all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose2d",
+    "MaxPool2d",
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "conv1d",
+    "conv2d",
+    "conv_transpose2d",
+    "max_pool2d",
+]
 
 # ---------------------------------------------------------------------- arguments and shapes
 
@@ -50,15 +64,18 @@ def _pair(op, name, value):
     return pair
 
 
+def _positive(op, name, value):
+    pair = _pair(op, name, value)
+    if min(pair) <= 0:
+        raise ValueError(f"{op}: {name} must be positive, got {pair}")
+    return pair
+
+
 def _geometry(op, kernel_size, stride, padding):
     """Kernel, stride and padding as checked pairs; a stride of None means the kernel size."""
-    kernel = _pair(op, "kernel_size", kernel_size)
-    stride = kernel if stride is None else _pair(op, "stride", stride)
+    kernel = _positive(op, "kernel_size", kernel_size)
+    stride = kernel if stride is None else _positive(op, "stride", stride)
     padding = _pair(op, "padding", padding)
-    if min(kernel) <= 0:
-        raise ValueError(f"{op}: kernel_size must be positive, got {kernel}")
-    if min(stride) <= 0:
-        raise ValueError(f"{op}: stride must be positive, got {stride}")
     if min(padding) < 0:
         raise ValueError(f"{op}: padding must be non-negative, got {padding}")
     return kernel, stride, padding
@@ -72,6 +89,24 @@ def _pool_geometry(op, kernel_size, stride, padding):
     return kernel, stride, padding
 
 
+def _conv_padding(op, padding, kernel, stride, dilation):
+    """``padding`` as ((top, bottom), (left, right)). ``'valid'`` is none; ``'same'`` keeps the
+    size, putting the odd one of an even total at the bottom and right, as PyTorch does."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding != "same":
+            raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a pair of ints, got {padding!r}")
+        if stride != (1, 1):
+            raise ValueError(f"{op}: padding='same' is not supported for strided convolutions (stride {stride})")
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+        return tuple((t // 2, t - t // 2) for t in totals)
+    pair = _pair(op, "padding", padding)
+    if min(pair) < 0:
+        raise ValueError(f"{op}: padding must be non-negative, got {pair}")
+    return tuple((p, p) for p in pair)
+
+
 def _check_input(op, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a Tensor input, got {type(input).__name__}")
@@ -81,37 +116,52 @@ def _check_input(op, input):
         raise TypeError(f"{op}: expected a floating-point input, got {input.dtype}")
 
 
-def _output_size(op, shape, kernel, stride, padding):
-    padded = (shape[2] + 2 * padding[0], shape[3] + 2 * padding[1])
-    if kernel[0] > padded[0] or kernel[1] > padded[1]:
+def _output_size(op, shape, kernel, stride, pads, dilation=(1, 1), ceil_mode=False):
+    """The output's (Ho, Wo) for input ``shape`` (N, C, H, W) and ``pads`` ((top, bottom), (left, right))."""
+    padded = tuple(n + a + b for n, (a, b) in zip(shape[2:], pads))
+    extent = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
+    if extent[0] > padded[0] or extent[1] > padded[1]:
+        dilated = "" if dilation == (1, 1) else f" with dilation {dilation}"
+        given = pads[0][0], pads[1][0]
         raise ValueError(
-            f"{op}: kernel {kernel} is larger than the padded input {padded} "
-            f"(input of shape {shape} with padding {padding})"
+            f"{op}: kernel {kernel}{dilated} is larger than the padded input {padded} "
+            f"(input of shape {shape} with padding {given if pads[0][0] == pads[0][1] and pads[1][0] == pads[1][1] else pads})"
         )
-    return (padded[0] - kernel[0]) // stride[0] + 1, (padded[1] - kernel[1]) // stride[1] + 1
+    sizes = []
+    for n, p, e, s, (top, _) in zip(shape[2:], padded, extent, stride, pads):
+        if ceil_mode:
+            size = -(-(p - e) // s) + 1
+            # PyTorch's rule: the last window must start inside the input or its left padding.
+            if (size - 1) * s >= n + top:
+                size -= 1
+        else:
+            size = (p - e) // s + 1
+        sizes.append(size)
+    return tuple(sizes)
 
 
 # ---------------------------------------------------------------------- windows
 
 
-def _padded_channels_last(x, padding, fill):
-    """``x`` (N, C, H, W) as an (N, H, W, C) array with ``fill`` around it; a view if no padding."""
+def _padded_channels_last(x, pads, fill):
+    """``x`` (N, C, H, W) as an (N, H, W, C) array with ``fill`` around it (``pads`` is ((top,
+    bottom), (left, right))); a view if no padding."""
     x = x.transpose(0, 2, 3, 1)
-    if padding == (0, 0):
+    if pads == ((0, 0), (0, 0)):
         return x
-    (n, h, w, c), (ph, pw) = x.shape, padding
-    padded = np.full((n, h + 2 * ph, w + 2 * pw, c), fill, dtype=x.dtype)
-    padded[:, ph : ph + h, pw : pw + w] = x
+    (n, h, w, c), ((top, bottom), (left, right)) = x.shape, pads
+    padded = np.full((n, h + top + bottom, w + left + right, c), fill, dtype=x.dtype)
+    padded[:, top : top + h, left : left + w] = x
     return padded
 
 
-def _windows(x, kernel, stride, out_size):
+def _windows(x, kernel, stride, out_size, dilation=(1, 1)):
     """Every kernel window of the (N, H, W, C) array ``x`` as a view of shape (N, Ho, Wo, kh, kw, C):
-    element [n, i, j, a, b, c] is x[n, i * sh + a, j * sw + b, c]. Nothing is copied."""
+    element [n, i, j, a, b, c] is x[n, i * sh + a * dh, j * sw + b * dw, c]. Nothing is copied."""
     n, _, _, c = x.shape
     s_n, s_h, s_w, s_c = x.strides
     shape = (n, *out_size, *kernel, c)
-    strides = (s_n, s_h * stride[0], s_w * stride[1], s_h, s_w, s_c)
+    strides = (s_n, s_h * stride[0], s_w * stride[1], s_h * dilation[0], s_w * dilation[1], s_c)
     return as_strided(x, shape, strides, writeable=False)
 
 
@@ -121,16 +171,16 @@ def _offset_major(windows):
     return windows.transpose(3, 4, 0, 1, 2, 5).reshape(kh * kw, n, ho, wo, c)
 
 
-def _col2im(window_grads, padded_shape, stride, padding, size):
+def _col2im(window_grads, padded_shape, stride, pads, size, dilation=(1, 1)):
     """Add each window's gradient back where the window came from (the inverse of ``_windows``).
 
     ``window_grads`` is (kh, kw, N, Ho, Wo, C); the result is the input's gradient, (N, C, H, W).
     Each kernel offset adds a strided slice, so overlapping windows add up.
     """
     kh, kw, n, ho, wo, c = window_grads.shape
-    (sh, sw), (ph, pw), (h, w) = stride, padding, size
+    (sh, sw), (dh, dw), ((top, _), (left, _)), (h, w) = stride, dilation, pads, size
     grad = np.zeros(padded_shape, dtype=window_grads.dtype)
-    if (sh, sw) == (kh, kw):
+    if (sh, sw) == (kh, kw) and (dh, dw) == (1, 1):
         # Windows side by side, as in the usual 2x2 pooling: they tile the input, so one reordering
         # copy puts them all back, about twice as fast as the adds.
         tiles = window_grads.transpose(2, 3, 0, 4, 1, 5).reshape(n, ho * kh, wo * kw, c)
@@ -138,56 +188,129 @@ def _col2im(window_grads, padded_shape, stride, padding, size):
     else:
         for a in range(kh):
             for b in range(kw):
-                grad[:, a : a + sh * ho : sh, b : b + sw * wo : sw] += window_grads[a, b]
-    return grad[:, ph : ph + h, pw : pw + w].transpose(0, 3, 1, 2)
+                rows, cols = slice(a * dh, a * dh + sh * ho, sh), slice(b * dw, b * dw + sw * wo, sw)
+                grad[:, rows, cols] += window_grads[a, b]
+    return grad[:, top : top + h, left : left + w].transpose(0, 3, 1, 2)
 
 
 # ---------------------------------------------------------------------- ops
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0):
-    """2-D cross-correlation, as ``torch.nn.functional.conv2d``: input (N, C, H, W), weight
-    (O, C, kh, kw), bias (O,) or None; the output is (N, O, Ho, Wo)."""
-    _check_input("conv2d", input)
-    for name, other in (("weight", weight), ("bias", bias)):
-        if other is not None and not isinstance(other, Tensor):
-            raise TypeError(f"conv2d: expected a Tensor {name}, got {type(other).__name__}")
-    if weight.ndim != 4:
-        raise ValueError(f"conv2d: expected a 4-D weight (out_channels, in_channels, kH, kW), got shape {weight.shape}")
-    n, c, h, w = input.shape
-    o, weight_channels, kh, kw = weight.shape
-    if weight_channels != c:
-        raise ValueError(
-            f"conv2d: input of shape {input.shape} has {c} channels, "
-            f"but weight of shape {weight.shape} expects {weight_channels}"
-        )
-    if bias is not None and bias.shape != (o,):
-        raise ValueError(
-            f"conv2d: bias must have shape ({o},) to match weight of shape {weight.shape}, got {bias.shape}"
-        )
-    for name, other in (("weight", weight), ("bias", bias)):
-        if other is not None and other.dtype != input.dtype:
-            raise TypeError(f"conv2d: input is {input.dtype} but {name} is {other.dtype}; convert one with .to()")
-    kernel, stride, padding = _geometry("conv2d", (kh, kw), stride, padding)
-    ho, wo = _output_size("conv2d", input.shape, kernel, stride, padding)
-
-    x = _padded_channels_last(input.data, padding, 0)
-    padded_shape = x.shape
-    # im2col: per image, one row per output pixel (i, j), one column per weight (a, b, c). The
-    # products below are batched per image rather than one big matrix because OpenBLAS hands
-    # products above ~262k multiply-adds to several threads, which at these sizes costs far more
-    # than it saves (several times more on a busy machine).
-    windows = _windows(x, kernel, stride, (ho, wo))
+def _im2col(x, kernel, stride, out_size, dilation, groups):
+    """The windows of the padded channels-last ``x`` as matrices: (N, Ho * Wo, kh * kw * C), or per
+    group (G, N, Ho * Wo, kh * kw * C / G)."""
+    n, (ho, wo), (kh, kw), c = len(x), out_size, kernel, x.shape[3]
+    windows = _windows(x, kernel, stride, out_size, dilation)
+    if groups > 1:
+        per_group = windows.reshape(n, ho, wo, kh, kw, groups, c // groups).transpose(5, 0, 1, 2, 3, 4, 6)
+        return per_group.reshape(groups, n, ho * wo, kh * kw * (c // groups))
     if wo > kw * c:
         # Copied column by column, so that each copy moves a run of wo positions rather than a
         # window's kw * c numbers (3 for a 3x3 kernel on 1-channel images); the matmul reads the
         # result transposed, at no cost.
-        cols = windows.transpose(0, 3, 4, 5, 1, 2).reshape(n, kh * kw * c, ho * wo).transpose(0, 2, 1)
+        return windows.transpose(0, 3, 4, 5, 1, 2).reshape(n, kh * kw * c, ho * wo).transpose(0, 2, 1)
+    return windows.reshape(n, ho * wo, kh * kw * c)
+
+
+def _conv_products(cols, weight_data, groups):
+    """The convolution's output rows, (N, Ho * Wo, O), from ``_im2col``'s matrices. The products are
+    batched per image rather than one big matrix because OpenBLAS hands products above ~262k
+    multiply-adds to several threads, which at these sizes costs far more than it saves (several
+    times more on a busy machine)."""
+    o, cg, kh, kw = weight_data.shape
+    if groups == 1:
+        return cols @ weight_data.transpose(0, 2, 3, 1).reshape(o, kh * kw * cg).T
+    g, n, pixels, _ = cols.shape
+    weight_matrices = weight_data.reshape(g, o // g, cg, kh, kw).transpose(0, 1, 3, 4, 2).reshape(g, 1, o // g, -1)
+    out = cols @ weight_matrices.transpose(0, 1, 3, 2)
+    return out.transpose(1, 2, 0, 3).reshape(n, pixels, o)
+
+
+def _conv_input_grad(g_rows, weight_data, groups, out_size, padded_shape, stride, pads, size, dilation):
+    """The gradient of the convolution's input from its output's, ``g_rows`` (N * Ho * Wo, O)."""
+    o, cg, kh, kw = weight_data.shape
+    n, c = padded_shape[0], padded_shape[3]
+    ho, wo = out_size
+    # A matrix per kernel offset and image (kh * kw * n small products in one matmul call): each
+    # offset's gradients come out as one contiguous block for col2im's strided adds, and no product
+    # is large enough for OpenBLAS to split it across threads.
+    if groups == 1:
+        weight_per_offset = weight_data.transpose(2, 3, 0, 1).reshape(kh * kw, 1, o, c)
+        window_grads = g_rows.reshape(1, n, ho * wo, o) @ weight_per_offset
     else:
-        cols = windows.reshape(n, ho * wo, kh * kw * c)
+        rows = g_rows.reshape(n, ho * wo, groups, o // groups).transpose(2, 0, 1, 3)
+        weights = weight_data.reshape(groups, o // groups, cg, kh, kw).transpose(3, 4, 0, 1, 2)
+        per_group = rows @ weights.reshape(kh * kw, groups, 1, o // groups, cg)
+        window_grads = per_group.transpose(0, 2, 3, 1, 4)
+    window_grads = window_grads.reshape(kh, kw, n, ho, wo, c)
+    return _col2im(window_grads, padded_shape, stride, pads, size, dilation)
+
+
+def _conv_weight_grad(g_rows, cols, weight_shape, groups):
+    """The gradient of the convolution's weight from its output's, ``g_rows`` (N * Ho * Wo, O)."""
+    o, cg, kh, kw = weight_shape
+    if groups == 1:
+        n, pixels = cols.shape[:2]
+        per_image = g_rows.reshape(n, pixels, o).transpose(0, 2, 1) @ cols
+        return np.ascontiguousarray(per_image.sum(axis=0).reshape(o, kh, kw, cg).transpose(0, 3, 1, 2))
+    g, n, pixels, _ = cols.shape
+    rows = g_rows.reshape(n, pixels, g, o // g).transpose(2, 0, 3, 1)
+    per_image = (rows @ cols).sum(axis=1)
+    return np.ascontiguousarray(per_image.reshape(o, kh, kw, cg).transpose(0, 3, 1, 2))
+
+
+def _bias_grad(g_rows):
+    # A vector-matrix product: NumPy's sum down the long first axis is many times slower.
+    return np.ones(len(g_rows), dtype=g_rows.dtype) @ g_rows
+
+
+def _check_conv_operands(op, input, weight, bias, groups, transposed=False):
+    """Types, shapes and dtypes of a convolution's operands; ``groups`` must divide the channels."""
+    _check_input(op, input)
+    for name, other in (("weight", weight), ("bias", bias)):
+        if other is not None and not isinstance(other, Tensor):
+            raise TypeError(f"{op}: expected a Tensor {name}, got {type(other).__name__}")
+    if not isinstance(groups, numbers.Integral) or groups <= 0:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    layout = "(in_channels, out_channels / groups, kH, kW)" if transposed else "(out_channels, in_channels / groups, kH, kW)"
+    if weight.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-D weight {layout}, got shape {weight.shape}")
+    c, (o, weight_channels) = input.shape[1], weight.shape[:2]
+    expected = o if transposed else weight_channels * groups
+    if expected != c:
+        raise ValueError(
+            f"{op}: input of shape {input.shape} has {c} channels, "
+            f"but weight of shape {weight.shape} expects {expected}" + (f" (groups={groups})" if groups > 1 else "")
+        )
+    if (o if not transposed else c) % groups:
+        raise ValueError(f"{op}: {'out' if not transposed else 'in'}_channels {o} must be divisible by groups={groups}")
+    out_channels = weight_channels * groups if transposed else o
+    if bias is not None and bias.shape != (out_channels,):
+        raise ValueError(
+            f"{op}: bias must have shape ({out_channels},) to match weight of shape {weight.shape}, got {bias.shape}"
+        )
+    for name, other in (("weight", weight), ("bias", bias)):
+        if other is not None and other.dtype != input.dtype:
+            raise TypeError(f"{op}: input is {input.dtype} but {name} is {other.dtype}; convert one with .to()")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation, as ``torch.nn.functional.conv2d``: input (N, C, H, W), weight
+    (O, C / groups, kh, kw), bias (O,) or None; the output is (N, O, Ho, Wo). ``padding`` may be
+    ``'same'`` or ``'valid'``; ``groups`` splits the channels into that many separate convolutions."""
+    _check_conv_operands("conv2d", input, weight, bias, groups)
+    n, c, h, w = input.shape
+    o, _, kh, kw = weight.shape
+    kernel, stride, _ = _geometry("conv2d", (kh, kw), stride, 0)
+    dilation = _positive("conv2d", "dilation", dilation)
+    pads = _conv_padding("conv2d", padding, kernel, stride, dilation)
+    ho, wo = _output_size("conv2d", input.shape, kernel, stride, pads, dilation)
+
+    x = _padded_channels_last(input.data, pads, 0)
+    padded_shape = x.shape
+    cols = _im2col(x, kernel, stride, (ho, wo), dilation, groups)
     weight_data = weight.data
-    weight_matrix = weight_data.transpose(0, 2, 3, 1).reshape(o, kh * kw * c)
-    out = cols @ weight_matrix.T
+    out = _conv_products(cols, weight_data, groups)
     if bias is not None:
         out += bias.data
     data = out.reshape(n, ho, wo, o).transpose(0, 3, 1, 2)
@@ -198,137 +321,405 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
         g_rows = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
         d_input = d_weight = d_bias = None
         if needs_input:
-            # A matrix per kernel offset and image (kh * kw * n small products in one matmul call):
-            # each offset's gradients come out as one contiguous block for col2im's strided adds,
-            # and no product is large enough for OpenBLAS to split it across threads, which costs
-            # far more than it saves on a busy machine.
-            weight_per_offset = weight_data.transpose(2, 3, 0, 1).reshape(kh * kw, 1, o, c)
-            per_image_rows = g_rows.reshape(1, n, ho * wo, o)
-            window_grads = (per_image_rows @ weight_per_offset).reshape(kh, kw, n, ho, wo, c)
-            d_input = _col2im(window_grads, padded_shape, stride, padding, (h, w))
+            d_input = _conv_input_grad(g_rows, weight_data, groups, (ho, wo), padded_shape, stride, pads, (h, w), dilation)
         if needs_weight:
-            per_image = g_rows.reshape(n, ho * wo, o).transpose(0, 2, 1) @ cols
-            d_weight = np.ascontiguousarray(per_image.sum(axis=0).reshape(o, kh, kw, c).transpose(0, 3, 1, 2))
+            d_weight = _conv_weight_grad(g_rows, cols, weight_data.shape, groups)
         if needs_bias:
-            # A vector-matrix product: NumPy's sum down the long first axis is many times slower.
-            d_bias = np.ones(len(g_rows), dtype=g_rows.dtype) @ g_rows
+            d_bias = _bias_grad(g_rows)
         return (d_input, d_weight) if bias is None else (d_input, d_weight, d_bias)
 
     parents = (input, weight) if bias is None else (input, weight, bias)
     return _result(data, parents, "conv2d", grad_fn)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0):
-    """The largest value of each window, as ``torch.nn.functional.max_pool2d``; padding is -inf.
-    Its gradient goes to the first position holding the maximum, as in PyTorch."""
-    _check_input("max_pool2d", input)
-    kernel, stride, padding = _pool_geometry("max_pool2d", kernel_size, stride, padding)
-    ho, wo = _output_size("max_pool2d", input.shape, kernel, stride, padding)
-    x = _padded_channels_last(input.data, padding, -np.inf)
-    padded_shape, size = x.shape, input.shape[2:]
-    cols = _offset_major(_windows(x, kernel, stride, (ho, wo)))
-    best = cols.max(axis=0)
+def _single(op, name, value):
+    """``3`` or ``(3,)`` as ``(3,)``, for conv1d."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise TypeError(f"{op}: {name} must be an int or a 1-tuple, got {value!r}")
+        value = value[0]
+    try:
+        return (operator.index(value),)
+    except TypeError:
+        raise TypeError(f"{op}: {name} must be an int or a 1-tuple, got {value!r}") from None
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation, as ``torch.nn.functional.conv1d``: input (N, C, L), weight
+    (O, C / groups, k). It is conv2d on images one pixel high."""
+    if not isinstance(input, Tensor) or input.ndim != 3:
+        raise ValueError(f"conv1d: expected a 3-D input (N, C, L), got {getattr(input, 'shape', type(input).__name__)}")
+    if not isinstance(weight, Tensor) or weight.ndim != 3:
+        raise ValueError(
+            f"conv1d: expected a 3-D weight (out_channels, in_channels / groups, k), got {getattr(weight, 'shape', weight)}"
+        )
+    if weight.shape[1] * groups != input.shape[1]:
+        raise ValueError(
+            f"conv1d: input of shape {input.shape} has {input.shape[1]} channels, "
+            f"but weight of shape {weight.shape} expects {weight.shape[1] * groups}"
+        )
+    stride, dilation = _single("conv1d", "stride", stride), _single("conv1d", "dilation", dilation)
+    padding = padding if isinstance(padding, str) else (0, *_single("conv1d", "padding", padding))
+    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, *stride), padding, (1, *dilation), groups)
+    return out.squeeze(2)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The transposed convolution, as ``torch.nn.functional.conv_transpose2d``: input (N, C, H, W),
+    weight (C, O / groups, kh, kw); the output (N, O, Ho, Wo) has Ho = (H - 1) * sh - 2 * ph +
+    dh * (kh - 1) + output_padding + 1. It is conv2d's input gradient taken as a forward pass, so
+    its own gradients are conv2d's forward (for the input) and conv2d's weight gradient."""
+    op = "conv_transpose2d"
+    _check_conv_operands(op, input, weight, bias, groups, transposed=True)
+    n, c, h, w = input.shape
+    _, og, kh, kw = weight.shape
+    kernel, stride, padding = _geometry(op, (kh, kw), stride, padding)
+    dilation = _positive(op, "dilation", dilation)
+    extra = _pair(op, "output_padding", output_padding)
+    if any(not 0 <= e < max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(f"{op}: output_padding {extra} must be non-negative and smaller than stride {stride} or dilation {dilation}")
+    size = tuple((i - 1) * s - 2 * p + d * (k - 1) + e + 1 for i, s, p, d, k, e in zip((h, w), stride, padding, dilation, kernel, extra))
+    if min(size) <= 0:
+        raise ValueError(f"{op}: the output size {size} would not be positive (input of shape {input.shape}, padding {padding})")
+    pads = tuple((p, p) for p in padding)
+    o = og * groups
+    padded_shape = (n, size[0] + 2 * padding[0], size[1] + 2 * padding[1], o)
+    rows = input.data.transpose(0, 2, 3, 1).reshape(n * h * w, c)
+    weight_data = weight.data
+    data = _conv_input_grad(rows, weight_data, groups, (h, w), padded_shape, stride, pads, size, dilation)
+    if bias is not None:
+        data = data + bias.data.reshape(1, o, 1, 1)
+    needs_input, needs_weight = input.requires_grad, weight.requires_grad
+    needs_bias = bias is not None and bias.requires_grad
 
     def grad_fn(g):
+        d_input = d_weight = d_bias = None
+        g_rows = g.transpose(0, 2, 3, 1).reshape(-1, o)
+        if needs_input or needs_weight:
+            cols = _im2col(_padded_channels_last(g, pads, 0), kernel, stride, (h, w), dilation, groups)
+        if needs_input:
+            d_input = _conv_products(cols, weight_data, groups).reshape(n, h, w, c).transpose(0, 3, 1, 2)
+        if needs_weight:
+            d_weight = _conv_weight_grad(rows, cols, weight_data.shape, groups)
+        if needs_bias:
+            d_bias = _bias_grad(g_rows)
+        return (d_input, d_weight) if bias is None else (d_input, d_weight, d_bias)
+
+    parents = (input, weight) if bias is None else (input, weight, bias)
+    return _result(data, parents, op, grad_fn)
+
+
+def _pool_pads(op, shape, kernel, stride, padding, dilation, ceil_mode):
+    """Output size and ((top, bottom), (left, right)) padding of a pool; ``ceil_mode`` windows that
+    run past the padded input get extra padding at the bottom and right."""
+    pads = tuple((p, p) for p in padding)
+    out = _output_size(op, shape, kernel, stride, pads, dilation, ceil_mode)
+    grown = []
+    for n, o, s, d, k, p in zip(shape[2:], out, stride, dilation, kernel, padding):
+        grown.append((p, max(p, (o - 1) * s + d * (k - 1) + 1 - n - p)))
+    return out, tuple(grown)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The largest value of each window, as ``torch.nn.functional.max_pool2d``; padding is -inf.
+    Its gradient goes to the first position holding the maximum, as in PyTorch. With
+    ``return_indices``, also the position of that maximum in each flattened H * W input plane."""
+    _check_input("max_pool2d", input)
+    kernel, stride, padding = _pool_geometry("max_pool2d", kernel_size, stride, padding)
+    dilation = _positive("max_pool2d", "dilation", dilation)
+    (ho, wo), pads = _pool_pads("max_pool2d", input.shape, kernel, stride, padding, dilation, ceil_mode)
+    x = _padded_channels_last(input.data, pads, -np.inf)
+    padded_shape, size = x.shape, input.shape[2:]
+    cols = _offset_major(_windows(x, kernel, stride, (ho, wo), dilation))
+    best = cols.max(axis=0)
+
+    def first_hits():
         hits = cols == best
         if np.isnan(best).any():
             hits |= np.isnan(cols)  # a window's NaN is its maximum, as in PyTorch
+        return hits
+
+    def grad_fn(g):
+        hits = first_hits()
         # Ties must not share the gradient: rank the offsets k, k-1, ..., 1 so that the first hit
         # of each window has the highest rank, and keep only that one.
         k = len(cols)
         ranks = hits * np.arange(k, 0, -1, dtype=np.min_scalar_type(k)).reshape(k, 1, 1, 1, 1)
         first = ranks == ranks.max(axis=0)
         window_grads = (first * g.transpose(0, 2, 3, 1)).reshape(*kernel, *cols.shape[1:])
-        return (_col2im(window_grads, padded_shape, stride, padding, size),)
+        return (_col2im(window_grads, padded_shape, stride, pads, size, dilation),)
 
-    return _result(best.transpose(0, 3, 1, 2), (input,), "max_pool2d", grad_fn)
+    out = _result(best.transpose(0, 3, 1, 2), (input,), "max_pool2d", grad_fn)
+    if not return_indices:
+        return out
+    offset = first_hits().argmax(axis=0)  # (N, Ho, Wo, C): the first offset holding the maximum
+    a, b = np.divmod(offset, kernel[1])
+    rows = np.arange(ho).reshape(1, ho, 1, 1) * stride[0] + a * dilation[0] - padding[0]
+    columns = np.arange(wo).reshape(1, 1, wo, 1) * stride[1] + b * dilation[1] - padding[1]
+    indices = (rows * size[1] + columns).astype(np.int64).transpose(0, 3, 1, 2)
+    return out, Tensor(indices)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0):
-    """The mean of each window, as ``torch.nn.functional.avg_pool2d``; padding counts as zeros in
-    the mean (PyTorch's default ``count_include_pad=True``)."""
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    """The mean of each window, as ``torch.nn.functional.avg_pool2d``. The padding counts as zeros
+    in the mean unless ``count_include_pad=False``; windows ``ceil_mode`` adds past the padding
+    count only what they cover, as in PyTorch; ``divisor_override`` replaces the count."""
     _check_input("avg_pool2d", input)
     kernel, stride, padding = _pool_geometry("avg_pool2d", kernel_size, stride, padding)
-    ho, wo = _output_size("avg_pool2d", input.shape, kernel, stride, padding)
-    x = _padded_channels_last(input.data, padding, 0)
+    (ho, wo), pads = _pool_pads("avg_pool2d", input.shape, kernel, stride, padding, (1, 1), ceil_mode)
+    x = _padded_channels_last(input.data, pads, 0)
     padded_shape, (n, c, *size) = x.shape, input.shape
-    data = _offset_major(_windows(x, kernel, stride, (ho, wo))).mean(axis=0)
+    if divisor_override is not None:
+        if not isinstance(divisor_override, numbers.Integral) or divisor_override <= 0:
+            raise ValueError(f"avg_pool2d: divisor_override must be a positive int, got {divisor_override!r}")
+        divisor = divisor_override
+    elif count_include_pad and not ceil_mode:
+        divisor = kernel[0] * kernel[1]
+    else:
+        # How many counted positions each window covers: the input (and its padding, if counted)
+        # marked with ones in a padded map, pooled by sums.
+        counted = np.zeros((1, *padded_shape[1:3], 1), dtype=x.dtype)
+        (top, _), (left, _) = pads
+        if count_include_pad:
+            counted[:, : size[0] + 2 * top, : size[1] + 2 * left] = 1
+        else:
+            counted[:, top : top + size[0], left : left + size[1]] = 1
+        divisor = _offset_major(_windows(counted, kernel, stride, (ho, wo))).sum(axis=0)
+    data = _offset_major(_windows(x, kernel, stride, (ho, wo))).sum(axis=0) / divisor
 
     def grad_fn(g):
-        share = g.transpose(0, 2, 3, 1) / (kernel[0] * kernel[1])
+        share = g.transpose(0, 2, 3, 1) / divisor
         window_grads = np.broadcast_to(share, (*kernel, n, ho, wo, c))
-        return (_col2im(window_grads, padded_shape, stride, padding, size),)
+        return (_col2im(window_grads, padded_shape, stride, pads, size),)
 
-    return _result(data.transpose(0, 3, 1, 2), (input,), "avg_pool2d", grad_fn)
+    return _result(data.astype(x.dtype, copy=False).transpose(0, 3, 1, 2), (input,), "avg_pool2d", grad_fn)
+
+
+def _adaptive_matrix(n, size, dtype):
+    """The (size, n) matrix whose row i averages input positions floor(i n / size) to ceil((i + 1) n / size)."""
+    matrix = np.zeros((size, n), dtype=dtype)
+    for i in range(size):
+        start, end = (i * n) // size, -(-((i + 1) * n) // size)
+        matrix[i, start:end] = 1 / (end - start)
+    return matrix
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Averages over windows chosen to give an (N, C, *output_size) output from any input size, as
+    ``torch.nn.functional.adaptive_avg_pool2d``; None in ``output_size`` keeps that size. The
+    windows along each axis form a matrix, so the op is two matrix products, and so is its gradient."""
+    if not isinstance(input, Tensor) or input.ndim not in (3, 4):
+        raise ValueError(f"adaptive_avg_pool2d: expected a 3-D or 4-D input, got {getattr(input, 'shape', type(input).__name__)}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"adaptive_avg_pool2d: expected a floating-point input, got {input.dtype}")
+    h, w = input.shape[-2:]
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    sizes = tuple(n if s is None else s for s, n in zip(sizes, (h, w)))
+    if len(sizes) != 2 or not all(isinstance(s, numbers.Integral) and s > 0 for s in sizes):
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be a positive int or a pair of them, got {output_size!r}")
+    rows, columns = _adaptive_matrix(h, sizes[0], input.dtype), _adaptive_matrix(w, sizes[1], input.dtype)
+
+    def grad_fn(g):
+        return (rows.T @ g @ columns,)
+
+    return _result(rows @ input.data @ columns.T, (input,), "adaptive_avg_pool2d", grad_fn)
 
 
 # ---------------------------------------------------------------------- modules
 
 
-class Conv2d(Module):
-    """A 2-D convolution layer, initialised as PyTorch's: weight and then bias uniform in
-    ±1/sqrt(in_channels * kh * kw) (Kaiming-uniform with a = sqrt(5))."""
+def _padding_mode(op, padding_mode):
+    if padding_mode != "zeros":
+        raise ValueError(f"{op}: only padding_mode='zeros' is available, got {padding_mode!r}; pad with F.pad first")
 
-    def __init__(
-        self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=float32, generator=None
-    ):
-        super().__init__()
+
+class _ConvNd(Module):
+    """What the convolution layers share: PyTorch's initialisation (weight and then bias uniform in
+    ±1/sqrt(fan_in), Kaiming-uniform with a = sqrt(5)) and PyTorch's repr."""
+
+    def _build(self, op, in_channels, out_channels, kernel_size, weight_shape, fan_in, bias, groups, dtype, generator):
         for name, count in (("in_channels", in_channels), ("out_channels", out_channels)):
             if not isinstance(count, numbers.Integral) or count <= 0:
-                raise ValueError(f"Conv2d: {name} must be a positive int, got {count!r}")
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride, self.padding = _geometry("Conv2d", kernel_size, stride, padding)
+                raise ValueError(f"{op}: {name} must be a positive int, got {count!r}")
+        if not isinstance(groups, numbers.Integral) or groups <= 0 or in_channels % groups or out_channels % groups:
+            raise ValueError(f"{op}: groups={groups!r} must be a positive int dividing in_channels and out_channels")
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         rng = as_generator(generator)
-        bound = 1 / math.sqrt(in_channels * self.kernel_size[0] * self.kernel_size[1])
-        shape = (out_channels, in_channels, *self.kernel_size)
-        self.weight = Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
+        bound = 1 / math.sqrt(fan_in)
+        self.weight = Parameter(rng.uniform(-bound, bound, weight_shape).astype(dtype))
         self.bias = Parameter(rng.uniform(-bound, bound, out_channels).astype(dtype)) if bias else None
-
-    def forward(self, input):
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding)
 
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0):
+        zeros = (0,) * len(self.kernel_size)
+        if self.padding != zeros:
             text += f", padding={self.padding}"
+        if self.dilation != (1,) * len(self.kernel_size):
+            text += f", dilation={self.dilation}"
+        if getattr(self, "output_padding", zeros) != zeros:
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
 
 
+class Conv2d(_ConvNd):
+    """A 2-D convolution layer (``conv2d``), arguments and initialisation as PyTorch's."""
+
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups=1,
+        bias=True,
+        padding_mode="zeros",
+        dtype=float32,
+        generator=None,
+    ):
+        super().__init__()
+        _padding_mode("Conv2d", padding_mode)
+        kernel, self.stride, _ = _geometry("Conv2d", kernel_size, stride, 0)
+        self.kernel_size, self.dilation = kernel, _positive("Conv2d", "dilation", dilation)
+        _conv_padding("Conv2d", padding, kernel, self.stride, self.dilation)
+        self.padding = padding if isinstance(padding, str) else _pair("Conv2d", "padding", padding)
+        per_group = in_channels // groups if isinstance(groups, numbers.Integral) and groups > 0 else in_channels
+        self._build("Conv2d", in_channels, out_channels, kernel_size, (out_channels, per_group, *kernel),
+                    per_group * kernel[0] * kernel[1], bias, groups, dtype, generator)
+
+    def forward(self, input):
+        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv1d(_ConvNd):
+    """A 1-D convolution layer (``conv1d``) on (N, C, L), arguments and initialisation as PyTorch's."""
+
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups=1,
+        bias=True,
+        padding_mode="zeros",
+        dtype=float32,
+        generator=None,
+    ):
+        super().__init__()
+        _padding_mode("Conv1d", padding_mode)
+        self.kernel_size = _single("Conv1d", "kernel_size", kernel_size)
+        self.stride = _single("Conv1d", "stride", stride)
+        self.dilation = _single("Conv1d", "dilation", dilation)
+        for name, value in (("kernel_size", self.kernel_size), ("stride", self.stride), ("dilation", self.dilation)):
+            if value[0] <= 0:
+                raise ValueError(f"Conv1d: {name} must be positive, got {value}")
+        self.padding = padding if isinstance(padding, str) else _single("Conv1d", "padding", padding)
+        _conv_padding("Conv1d", padding if isinstance(padding, str) else (0, self.padding[0]),
+                      (1, *self.kernel_size), (1, *self.stride), (1, *self.dilation))
+        per_group = in_channels // groups if isinstance(groups, numbers.Integral) and groups > 0 else in_channels
+        self._build("Conv1d", in_channels, out_channels, kernel_size, (out_channels, per_group, *self.kernel_size),
+                    per_group * self.kernel_size[0], bias, groups, dtype, generator)
+
+    def forward(self, input):
+        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """A transposed 2-D convolution layer (``conv_transpose2d``); its weight is (in_channels,
+    out_channels / groups, kh, kw) and its fan-in, as in PyTorch, counts out_channels / groups."""
+
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        dtype=float32,
+        generator=None,
+    ):
+        super().__init__()
+        _padding_mode("ConvTranspose2d", padding_mode)
+        self.kernel_size, self.stride, self.padding = _geometry("ConvTranspose2d", kernel_size, stride, padding)
+        self.dilation = _positive("ConvTranspose2d", "dilation", dilation)
+        self.output_padding = _pair("ConvTranspose2d", "output_padding", output_padding)
+        per_group = out_channels // groups if isinstance(groups, numbers.Integral) and groups > 0 else out_channels
+        kernel = self.kernel_size
+        self._build("ConvTranspose2d", in_channels, out_channels, kernel_size, (in_channels, per_group, *kernel),
+                    per_group * kernel[0] * kernel[1], bias, groups, dtype, generator)
+
+    def forward(self, input):
+        return conv_transpose2d(
+            input, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups, self.dilation
+        )
+
+
 class MaxPool2d(Module):
     """``max_pool2d`` as a layer. Arguments are kept as given, so the repr is PyTorch's."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
         _pool_geometry("MaxPool2d", kernel_size, stride, padding)
+        _positive("MaxPool2d", "dilation", dilation)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
-        self.padding = padding
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, input):
-        return max_pool2d(input, self.kernel_size, self.stride, self.padding)
+        return max_pool2d(
+            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+        )
 
     def extra_repr(self):
-        # PyTorch prints dilation and ceil_mode too; minigrad has only their defaults.
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            "dilation=1, ceil_mode=False"
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
 
 class AvgPool2d(Module):
     """``avg_pool2d`` as a layer. Arguments are kept as given, so the repr is PyTorch's."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
         super().__init__()
         _pool_geometry("AvgPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
+        self.ceil_mode, self.count_include_pad, self.divisor_override = ceil_mode, count_include_pad, divisor_override
 
     def forward(self, input):
-        return avg_pool2d(input, self.kernel_size, self.stride, self.padding)
+        return avg_pool2d(
+            input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad, self.divisor_override
+        )
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """``adaptive_avg_pool2d`` as a layer."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"

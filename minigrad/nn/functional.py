@@ -13,7 +13,14 @@ import numbers
 import numpy as np
 
 # Convolution and pooling live in their own file; they are part of functional, as in PyTorch.
-from minigrad.nn.conv import avg_pool2d, conv2d, max_pool2d  # noqa: F401
+from minigrad.nn.conv import (  # noqa: F401
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+    max_pool2d,
+)
 from minigrad.nn.sparse import embedding, normalize, one_hot, pad  # noqa: F401
 from minigrad.rng import as_generator
 from minigrad.tensor import _result, _unbroadcast
