@@ -85,9 +85,17 @@ def train_scalar(samples=600, epochs=3, seed=0):
             loss.backward()
             optimizer.step()
     seconds = (time.perf_counter() - start) / epochs
+    return net, float(np.mean(scalar_predictions(net, x_test) == y_test)), seconds
+
+
+def scalar_predictions(net, images):
     with no_grad():
-        predictions = [int(np.argmax([v.data for v in net(image)])) for image in x_test]
-    return net, float(np.mean(np.array(predictions) == y_test)), seconds
+        return np.array([int(np.argmax([v.data for v in net(image)])) for image in images])
+
+
+def tensor_predictions(model, images):
+    with no_grad():
+        return model(minigrad.Tensor(images, dtype=minigrad.float64)).numpy().argmax(axis=1)
 
 
 def train_tensor(samples=600, epochs=3, seed=0):
@@ -104,9 +112,7 @@ def train_tensor(samples=600, epochs=3, seed=0):
             loss.backward()
             optimizer.step()
     seconds = (time.perf_counter() - start) / epochs
-    with no_grad():
-        predictions = model(minigrad.Tensor(x_test, dtype=minigrad.float64)).numpy().argmax(axis=1)
-    return model, float(np.mean(predictions == y_test)), seconds
+    return model, float(np.mean(tensor_predictions(model, x_test) == y_test)), seconds
 
 
 def main():
@@ -115,14 +121,19 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    _, scalar_accuracy, scalar_seconds = train_scalar(args.samples, args.epochs, args.seed)
-    _, tensor_accuracy, tensor_seconds = train_tensor(args.samples, args.epochs, args.seed)
+    net, scalar_accuracy, scalar_seconds = train_scalar(args.samples, args.epochs, args.seed)
+    model, tensor_accuracy, tensor_seconds = train_tensor(args.samples, args.epochs, args.seed)
+    x_test = digits_arrays()[2]
+    same = int((scalar_predictions(net, x_test) == tensor_predictions(model, x_test)).sum())
+    weights = tensor_conv_net(net).state_dict()
+    gap = max(float(np.abs(weights[key].numpy() - value.numpy()).max()) for key, value in model.state_dict().items())
     print(f"{args.samples} training digits, {args.epochs} epochs, batch {BATCH_SIZE}, Adam lr {LEARNING_RATE}")
     print("| mode | test accuracy | seconds per epoch |")
     print("|---|---:|---:|")
     print(f"| scalar | {scalar_accuracy:.2%} | {scalar_seconds:.3f} |")
     print(f"| tensor | {tensor_accuracy:.2%} | {tensor_seconds:.3f} |")
     print(f"scalar / tensor time per epoch: {scalar_seconds / tensor_seconds:.0f}x")
+    print(f"trained weights differ by at most {gap:.1e}; the modes agree on {same} of {len(x_test)} test predictions")
 
 
 if __name__ == "__main__":
