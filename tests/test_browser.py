@@ -392,3 +392,117 @@ def test_backward_explorer_in_jupyterlab(lab, page):
     assert moved["values"]["f"][1] != pytest.approx(expected["values"]["f"][1])  # the check below can tell
     wait_for_graph(page, graph_svg, moved)
     expect(panel).to_contain_text(f"Step 2 of {steps}: node '{moved['current']}'")
+
+
+# ---------------------------------------------------------------------- every explorer, at two widths
+# Each explorer as the lessons and the README build it. Each cell ends by showing it; the values
+# set from code here are ones a slider's grid does not hold (0.11, 0.0625), so the page's rounding
+# would show.
+EXPLORERS = {
+    "playground": 'TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16, activation="relu", lr=0.3)',
+    "playground_scalar": 'TrainingPlayground(dataset="moons", mode="scalar", lr=0.11, seed=0)',
+    "descent": 'DescentExplorer(surface="valley", optimizer="sgd", lr=0.11)',
+    "descent_rosenbrock": 'DescentExplorer(surface="rosenbrock", optimizer="adam")',
+    "descent_1d": 'DescentExplorer(surface="two_minima", optimizer="momentum", momentum=0.95)',
+    "neuron": "NeuronExplorer()",
+    "neuron_xor": "NeuronExplorer(hidden=2, lr=0.3)",
+    "conv": 'ConvExplorer(index=12, kernel="blur", pixel=(7, 7))',
+}
+IMPORTS = "from widgets import ConvExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground\nshown = {}"
+# After the page has drawn them: what the kernel holds. The page sends a slider's value back when it
+# draws it, rounded to the slider's step if it could not hold it.
+HELD = """\
+print("held:", repr(shown["playground"].lr_slider.value), repr(shown["playground_scalar"].lr_slider.value),
+      repr(shown["descent"].lr), shown["descent_rosenbrock"].lr, shown["descent_1d"].momentum,
+      shown["conv"].preset, shown["conv"].kernel.sum(), shown["neuron_xor"].lr)
+"""
+HELD_EXPECTED = "held: 0.3 0.11 0.11 0.1 0.95 blur 1.0 0.3"
+
+# Every problem a learner would see in one explorer's output area, as a list of sentences.
+LAYOUT_PROBLEMS = """area => {
+    const problems = [];
+    const outer = area.getBoundingClientRect();
+    const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+        return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"; };
+    const name = e => (e.className && e.className.baseVal !== undefined ? "svg" : String(e.className).split(" ")[0])
+        + (e.textContent ? ` "${e.textContent.trim().slice(0, 30)}"` : "");
+    const root = area.querySelector(".widget-vbox");
+    const items = [...root.querySelectorAll(".jupyter-widgets, svg, button")].filter(visible);
+    for (const e of items) {
+        const r = e.getBoundingClientRect();
+        if (r.left < outer.left - 1 || r.right > outer.right + 1)
+            problems.push(`${name(e)} spans x ${r.left.toFixed(0)}..${r.right.toFixed(0)}, the output area ${outer.left.toFixed(0)}..${outer.right.toFixed(0)}`);
+    }
+    for (const box of root.querySelectorAll(".widget-hbox, .widget-vbox, .widget-gridbox, .widget-toggle-buttons .widget-toggle-button")) {
+        const children = [...box.children].filter(visible).map(c => [c, c.getBoundingClientRect()]);
+        for (let i = 0; i < children.length; i++) for (let j = i + 1; j < children.length; j++) {
+            const [a, p] = children[i], [b, q] = children[j];
+            const w = Math.min(p.right, q.right) - Math.max(p.left, q.left), h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+            if (w > 1 && h > 1) problems.push(`${name(a)} overlaps ${name(b)} by ${w.toFixed(0)}x${h.toFixed(0)} px`);
+        }
+    }
+    for (const e of root.querySelectorAll(".widget-label, .widget-readout, button, .widget-html-content b, select")) {
+        if (!visible(e)) continue;
+        if (e.scrollWidth > e.clientWidth + 1 && !e.getAttribute("title"))
+            problems.push(`${name(e)} is cut: ${e.scrollWidth} px of text in ${e.clientWidth} px, and no tooltip`);
+        const size = parseFloat(getComputedStyle(e).fontSize);
+        if (size < 12) problems.push(`${name(e)} is ${size} px text`);
+    }
+    for (const e of root.querySelectorAll("[title]"))
+        if (e.getAttribute("title") === "null") problems.push(`${name(e)} has title="null"`);
+    for (const e of root.querySelectorAll("button"))
+        if (visible(e) && !(e.textContent.trim() || e.getAttribute("aria-label") || e.getAttribute("title")))
+            problems.push(`a button has no name: ${e.outerHTML.slice(0, 80)}`);
+    for (const svg of root.querySelectorAll("svg")) {
+        if (!visible(svg)) continue;
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        for (const t of svg.querySelectorAll("text")) {
+            const size = parseFloat(t.getAttribute("font-size") || getComputedStyle(t).fontSize) * scale;
+            if (size < 11.5) { problems.push(`svg text "${t.textContent.slice(0, 20)}" is ${size.toFixed(1)} px`); break; }
+        }
+    }
+    return problems;
+}"""
+
+
+def set_output_width(page, notebook, width):
+    """Resize the window until the notebook's output areas are ``width`` px wide."""
+    for _ in range(3):
+        shown = notebook.locator(".jp-OutputArea-output").first.evaluate("e => e.getBoundingClientRect().width")
+        if abs(shown - width) < 1:
+            return
+        viewport = page.viewport_size
+        page.set_viewport_size({"width": int(round(viewport["width"] + width - shown)), "height": viewport["height"]})
+        page.wait_for_timeout(500)  # JupyterLab lays the panel out again on resize
+    pytest.fail(f"could not make the output area {width} px wide (it is {shown} px)")
+
+
+@pytest.mark.parametrize("width", [720, 1200])
+def test_every_explorer_fits_the_page_and_holds_its_values(lab, page, width, tmp_path):
+    cells = [IMPORTS, *(f'shown[{name!r}] = {code}\nshown[{name!r}]' for name, code in EXPLORERS.items()), HELD]
+    notebook = run_all_cells(page, lab.write_notebook(f"explorers_{width}.ipynb", cells))
+    expect(notebook.get_by_text(re.compile("^held: "))).to_be_visible(timeout=KERNEL_TIMEOUT * 2)
+    expect(notebook.get_by_text(re.compile("^held: "))).to_have_text(HELD_EXPECTED)
+    set_output_width(page, notebook, width)
+    page.wait_for_timeout(1000)  # the SVGs settle into their new width
+    shots = Path(os.environ.get("MINIGRAD_SCREENSHOTS", tmp_path))
+    problems = {}
+    for index, name in enumerate(EXPLORERS, start=1):
+        area = notebook.locator(".jp-Cell").nth(index).locator(".jp-OutputArea-output").first
+        area.scroll_into_view_if_needed()
+        expect(area.locator(".widget-vbox").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+        found = area.evaluate(LAYOUT_PROBLEMS)
+        if found:
+            problems[name] = found
+        area.screenshot(path=str(shots / f"{name}-{width}.png"))
+    assert not problems, "\n".join(f"{name} at {width} px:\n    " + "\n    ".join(p) for name, p in problems.items())
+
+    # The page shows what code set: the rates exactly, the blur preset with its own weights.
+    cell = lambda name: notebook.locator(".jp-Cell").nth(list(EXPLORERS).index(name) + 1)
+    readout = lambda name, label: cell(name).locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=re.compile(f"^{label}$"))).locator(".widget-readout")
+    expect(readout("playground", "learning rate")).to_have_text("0.3")
+    expect(readout("playground_scalar", "learning rate")).to_have_text("0.11")
+    expect(readout("descent", "lr")).to_have_text("0.11")
+    expect(cell("descent").locator(".widget-html-content code").first).to_contain_text("lr 0.11:")
+    expect(cell("conv").locator("select").first).to_have_value("blur")

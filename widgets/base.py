@@ -76,6 +76,14 @@ class Explorer(ipywidgets.VBox):
                 explorers = []
             _built_by_cell[cell_id] = (execution, [*explorers, self])
 
+    @traitlets.observe("children")
+    def _name_controls(self, change):
+        # A control without a tooltip shows title="null" on its label; its description is the tooltip,
+        # so a label cut short can still be read whole.
+        for widget in _widgets_made_by(self):
+            if isinstance(widget, ipywidgets.widgets.widget_description.DescriptionWidget) and widget.tooltip is None:
+                widget.tooltip = widget.description or ""
+
     def close(self):
         """Close this explorer and every widget it made (sliders, buttons, their layouts and styles)."""
         if "_closed_repr" in self.__dict__:
@@ -166,3 +174,8 @@ class ExactSlider(ipywidgets.FloatSlider):
         if value is not None and self.step and abs(value - self.value) <= self.step / 2 * (1 + 1e-9):
             sync_data = {name: item for name, item in sync_data.items() if name != "value"}
         super().set_state(sync_data)
+
+
+def row(children):
+    """Controls side by side that wrap onto the next line in a narrow page rather than overflow it."""
+    return ipywidgets.HBox(children, layout=ipywidgets.Layout(flex_flow="row wrap"))

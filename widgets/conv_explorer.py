@@ -14,7 +14,7 @@ import numpy as np
 
 import minigrad
 from minigrad.nn.functional import conv2d
-from widgets.base import ExactSlider, Explorer
+from widgets.base import ExactSlider, Explorer, row
 from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, diverging_array, grey_array
 
 __all__ = ["PRESETS", "ConvExplorer", "load_digit_images"]
@@ -129,11 +129,14 @@ class ConvExplorer(Explorer):
                     max=WEIGHT_RANGE,
                     step=0.01,
                     readout_format=".2f",
-                    layout=widgets.Layout(width="180px"),
+                    description=f"w[{i},{j}]",
+                    tooltip=f"the kernel's weight at row {i}, column {j}",
+                    style={"description_width": "44px"},
+                    layout=widgets.Layout(width="220px"),
                 )
-                for _ in range(3)
+                for j in range(3)
             ]
-            for _ in range(3)
+            for i in range(3)
         ]
         self.row_slider = widgets.IntSlider(value=0, min=0, max=SIZE - 1, description="row")
         self.column_slider = widgets.IntSlider(value=0, min=0, max=SIZE - 1, description="column")
@@ -141,14 +144,14 @@ class ConvExplorer(Explorer):
 
         kernel_grid = widgets.GridBox(
             [s for row in self.weight_sliders for s in row],
-            layout=widgets.Layout(grid_template_columns="repeat(3, 180px)", grid_gap="2px 6px"),
+            layout=widgets.Layout(grid_template_columns="repeat(auto-fill, 220px)", grid_gap="2px 6px"),
         )
         super().__init__(
             [
-                widgets.HBox([self.digit_slider, self.label_text]),
-                widgets.HBox([self.preset_dropdown, widgets.HTML("<i>or set the nine weights:</i>")]),
+                row([self.digit_slider, self.label_text]),
+                row([self.preset_dropdown, widgets.HTML("<i>or set the nine weights:</i>")]),
                 kernel_grid,
-                widgets.HBox([widgets.HTML("<b>output pixel</b>"), self.row_slider, self.column_slider]),
+                row([widgets.HTML("<b>output pixel</b>"), self.row_slider, self.column_slider]),
                 self.figure,
             ]
         )
@@ -405,7 +408,7 @@ class ConvExplorer(Explorer):
         self._numbered_grid(d, self._kernel_grad, x, y, cell)
         d.text(x, y + 3 * cell + 18, "= the input patch", size=12, fill=MUTED)
 
-        self.figure.value = d.to_svg()
+        self.figure.value = d.to_svg(fit=True)
 
     @staticmethod
     def _numbered_grid(d, values, x, y, cell):

@@ -15,7 +15,7 @@ import numpy as np
 import minigrad
 from minigrad.optim import SGD, Adam
 from widgets import svg
-from widgets.base import ExactSlider, Explorer, RateSlider
+from widgets.base import ExactSlider, Explorer, RateSlider, row
 
 # ---------------------------------------------------------------------- surfaces
 # Each loss takes a Tensor whose first axis holds the coordinates: shape (d,) for the point being
@@ -227,9 +227,9 @@ class DescentExplorer(Explorer):
             control.observe(self._on_control, names="value")
         super().__init__(
             [
-                ipywidgets.HBox([self.surface_dropdown, self.optimizer_dropdown]),
-                ipywidgets.HBox([self.lr_slider, self.momentum_slider, self.steps_slider]),
-                ipywidgets.HBox([self.start_x_slider, self.start_y_slider]),
+                row([self.surface_dropdown, self.optimizer_dropdown]),
+                row([self.lr_slider, self.momentum_slider, self.steps_slider]),
+                row([self.start_x_slider, self.start_y_slider]),
                 self.view,
                 self.status_label,
             ]
@@ -517,7 +517,7 @@ class DescentExplorer(Explorer):
         else:
             d.circle(px[-1], py[-1], 6, fill=svg.HIGHLIGHT, stroke=svg.INK, stroke_width=2, class_="end")
         self._draw_losses(d, _MARGIN * 2 + width + 10, height)
-        return d.to_svg()
+        return d.to_svg(fit=True)
 
     def _loss_at(self, point):
         with np.errstate(over="ignore", invalid="ignore"), minigrad.no_grad():

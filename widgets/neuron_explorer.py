@@ -12,7 +12,7 @@ import numpy as np
 import minigrad
 from minigrad.nn.scalar import mse_loss
 from widgets import svg
-from widgets.base import ExactSlider, Explorer, RateSlider
+from widgets.base import ExactSlider, Explorer, RateSlider, row
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 
@@ -129,8 +129,8 @@ class NeuronExplorer(Explorer):
         super().__init__(
             [
                 self.view,
-                *(ipywidgets.HBox(row) for row in rows),
-                ipywidgets.HBox([self.activation_dropdown, self.lr_slider, self.step_button, self.reset_button]),
+                *(row(sliders) for sliders in rows),
+                row([self.activation_dropdown, self.lr_slider, self.step_button, self.reset_button]),
             ]
         )
         self._update()
@@ -282,7 +282,7 @@ class NeuronExplorer(Explorer):
         d = svg.Drawing(_PLOT + 2 * _MARGIN + _BARS_WIDTH, height)
         self._draw_points(d)
         self._draw_bars(d, _PLOT + 2 * _MARGIN + 10)
-        return d.to_svg()
+        return d.to_svg(fit=True)
 
     def _draw_points(self, d):
         e, m = self._extent, _MARGIN

@@ -148,8 +148,10 @@ class TrainingPlayground(Explorer):
             return kind(value=value, description=description, layout=wide, style=label, **options)
 
         # Data
+        # Buttons as wide as their names, wrapping onto a second row rather than cutting a name short.
+        wrap = {"flex_flow": "row wrap"}
         self.dataset_picker = widgets.ToggleButtons(
-            options=DATASETS, value=dataset, style={"button_width": "54px"}, layout=widgets.Layout(width="290px")
+            options=DATASETS, value=dataset, style={"button_width": "auto"}, layout=widgets.Layout(width="290px", **wrap)
         )
         self.noise_slider = slider(
             ExactSlider, "noise", noise, min=0.0, max=0.5, step=0.05, continuous_update=False
@@ -167,23 +169,47 @@ class TrainingPlayground(Explorer):
         )
         self.neurons_slider = slider(widgets.IntSlider, "neurons", neurons, min=1, max=32, continuous_update=False)
         self.activation_picker = widgets.ToggleButtons(
-            options=ACTIVATIONS, value=activation, description="activation", style={**label, "button_width": "62px"}
+            options=ACTIVATIONS,
+            value=activation,
+            description="activation",
+            style={**label, "button_width": "auto"},
+            layout=widgets.Layout(**wrap),
         )
         # Training
         self.lr_slider = RateSlider(lr, 1e-4, 10.0, description="learning rate", layout=wide, style=label)
         self.l2_slider = slider(widgets.SelectionSlider, "L2", l2, options=[(f"{r:g}", r) for r in L2_RATES])
-        self.mode_picker = widgets.ToggleButtons(options=MODES, value=mode, style={"button_width": "64px"})
-        self.player = widgets.Play(value=0, min=0, max=10**9, interval=50, show_repeat=False, description="play")
-        self.step_button = widgets.Button(description="step", icon="step-forward", layout=widgets.Layout(width="80px"))
-        self.reset_button = widgets.Button(description="reset", icon="undo", layout=widgets.Layout(width="80px"))
+        self.mode_picker = widgets.ToggleButtons(
+            options=MODES, value=mode, style={"button_width": "auto"}, tooltips=[f"{m} mode" for m in MODES]
+        )
+        # The Play widget ticks in the page; its own buttons carry icons but no names, so it stays out of
+        # sight and a named button starts and stops it.
+        self.player = widgets.Play(
+            value=0, min=0, max=10**9, interval=50, show_repeat=False, layout=widgets.Layout(display="none")
+        )
+        self.play_button = widgets.ToggleButton(
+            description="play", icon="play", tooltip="train continuously", layout=widgets.Layout(width="90px")
+        )
+        widgets.link((self.play_button, "value"), (self.player, "playing"))
+        self.play_button.observe(self._on_play_button, "value")
+        self.step_button = widgets.Button(
+            description="step", icon="step-forward", tooltip="one training step", layout=widgets.Layout(width="80px")
+        )
+        self.reset_button = widgets.Button(
+            description="reset", icon="undo", tooltip="a new network, back to step 0", layout=widgets.Layout(width="80px")
+        )
         self.status = widgets.HTML()
         # Pictures
         self.boundary_view = widgets.HTML()
         self.network_view = widgets.HTML()
         self.loss_view = widgets.HTML()
 
+        # Columns keep their width and wrap under each other in a narrow page, rather than overlap.
+        column = widgets.Layout(flex="0 0 auto", margin="0 12px 0 0")
         self.children = [
-            widgets.HBox([self.player, self.step_button, self.reset_button, self.mode_picker]),
+            widgets.HBox(
+                [self.player, self.play_button, self.step_button, self.reset_button, self.mode_picker],
+                layout=widgets.Layout(**wrap),
+            ),
             self.status,
             widgets.HBox(
                 [
@@ -198,7 +224,8 @@ class TrainingPlayground(Explorer):
                             widgets.HTML("<b>training</b>"),
                             self.lr_slider,
                             self.l2_slider,
-                        ]
+                        ],
+                        layout=column,
                     ),
                     widgets.VBox(
                         [
@@ -207,10 +234,12 @@ class TrainingPlayground(Explorer):
                             self.neurons_slider,
                             self.activation_picker,
                             self.network_view,
-                        ]
+                        ],
+                        layout=column,
                     ),
-                    widgets.VBox([widgets.HTML("<b>output</b>"), self.boundary_view, self.loss_view]),
-                ]
+                    widgets.VBox([widgets.HTML("<b>output</b>"), self.boundary_view, self.loss_view], layout=column),
+                ],
+                layout=widgets.Layout(**wrap),
             ),
         ]
 
@@ -402,6 +431,9 @@ class TrainingPlayground(Explorer):
     def _on_batch_size(self, change):
         self._batches = None  # the next step starts an epoch of batches of the new size
 
+    def _on_play_button(self, change):
+        self.play_button.description, self.play_button.icon = ("pause", "pause") if change.new else ("play", "play")
+
     def _on_tick(self, change):
         if not self._quiet and change.new > change.old:
             self.step()
@@ -458,7 +490,7 @@ class TrainingPlayground(Explorer):
                     drawing.circle(px, py, 3, fill="white", stroke=CLASS_COLORS[label], stroke_width=2, class_=kind)
         drawing.rect(0, 0, size, size, fill="none", stroke=MUTED)
         drawing.text(6, size - 6, "filled: train, rings: test", size=10, fill=INK)
-        return drawing.to_svg()
+        return drawing.to_svg(fit=True)
 
     def loss_svg(self):
         """Train (solid, dark) and test (dashed, orange) loss against the step."""
@@ -492,7 +524,7 @@ class TrainingPlayground(Explorer):
             y = 14 + 13 * row
             drawing.line(width - 120, y - 3, width - 104, y - 3, stroke=color, stroke_width=1.5, stroke_dasharray=dash)
             drawing.text(width - 100, y, f"{name} {last[f'{name}_loss']:.3f}", size=10, fill=INK)
-        return drawing.to_svg()
+        return drawing.to_svg(fit=True)
 
     def network_svg(self):
         """Neurons as circles in layers (coloured by bias), edges coloured by their weight's sign and
@@ -527,4 +559,4 @@ class TrainingPlayground(Explorer):
                 fill = "white" if layer == 0 else color
                 drawing.circle(x, y, radius, fill=fill, stroke=INK, stroke_width=1, class_="neuron")
             drawing.text(x, 14, str(sizes[layer]), size=10, fill=MUTED, text_anchor="middle")
-        return drawing.to_svg()
+        return drawing.to_svg(fit=True)

@@ -127,8 +127,10 @@ class Drawing:
         """Markup made elsewhere (already escaped), e.g. a group from another drawing."""
         self.parts.append(markup)
 
-    def to_svg(self):
+    def to_svg(self, fit=False):
+        """The SVG markup. With ``fit``, a page narrower than the drawing shrinks it to its width."""
+        style = ' style="max-width:100%;height:auto;display:block"' if fit else ""
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-            f'viewBox="0 0 {self.width} {self.height}">' + "".join(self.parts) + "</svg>"
+            f'viewBox="0 0 {self.width} {self.height}"{style}>' + "".join(self.parts) + "</svg>"
         )
