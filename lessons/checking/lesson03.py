@@ -403,3 +403,65 @@ def check_neuron_exp(neuron_exp):
             return wrong(f"{problem}. Build every step from Values: a Value made from a plain float cuts the graph.")
     return right("neuron_exp is tanh written with exp: the same outputs, and backward() gives the gradients of "
                  "w1, w2 and b that finite differences give, for three sets of parameters")
+
+
+# ---------------------------------------------------------------- exercise 4
+
+SIN_PROBES = [0.7, -2.1, 3.0]  # cos is positive at the first, negative at the others
+
+
+def _sin_rule_problem(value_sin):
+    """What a single call of the node's rule does wrong at a probe, or None."""
+    x = minigrad.Value(0.7, label="x")
+    out = value_sin(x)
+    if out is None:
+        return "value_sin still returns None: make the new node, give it its _backward, and return it."
+    if not (hasattr(out, "data") and hasattr(out, "_prev") and hasattr(out, "grad")):
+        return (f"value_sin should return a minigrad.Value, but it returned {type(out).__name__}: make it with "
+                "minigrad.Value(data, (x,), 'sin').")
+    if out is x:
+        return "value_sin returns x itself: it should return the new node, out, made from x."
+    if not math.isclose(out.data, math.sin(0.7), rel_tol=1e-12):
+        return "the new node's data is not sin(x.data): compute it with math.sin(x.data)."
+    if not any(parent is x for parent in out._prev):
+        return ("x is not among the new node's parents, so no backward pass reaches it: pass the children as "
+                "minigrad.Value(..., (x,), 'sin').")
+    out.grad, x.grad = 2.0, 0.5  # out's gradient so far, and what x already had from elsewhere
+    try:
+        out._backward()
+    except TypeError as error:
+        if "no gradient rule" in str(error):
+            return "the new node has parents but no rule: set out._backward to a function that adds to x.grad."
+        raise
+    if out.grad != 2.0:
+        return ("the rule changed out.grad: it should leave the node's own gradient alone and add to its parent's, "
+                "x.grad.")
+    added, due = x.grad - 0.5, 2.0 * math.cos(0.7)
+    if math.isclose(added, due, rel_tol=1e-9):
+        return None
+    if math.isclose(x.grad, due, rel_tol=1e-9):
+        return ("the rule sets x.grad (=) instead of adding to it (+=): what x got from the other places it is used "
+                "was lost.")
+    if math.isclose(added, math.cos(0.7), rel_tol=1e-9):
+        return "the rule leaves out out.grad: the chain rule multiplies the local derivative by the node's gradient."
+    if added == 0:
+        return "the rule added nothing to x.grad: it should add the local derivative times out.grad to x.grad."
+    for wrong_slope in (-math.cos(0.7), math.sin(0.7), -math.sin(0.7)):
+        if math.isclose(added, 2.0 * wrong_slope, rel_tol=1e-9) or math.isclose(added, wrong_slope, rel_tol=1e-9):
+            return "the local derivative is not right: d sin(x) / dx is cos(x), at x.data."
+    return "what the rule adds to x.grad is not the local derivative, cos(x.data), times out.grad."
+
+
+@exercise("value_sin", cell="the cell of Exercise 4")
+def check_value_sin(value_sin):
+    problem = _sin_rule_problem(value_sin)
+    if problem:
+        return wrong(problem)
+    # x reaches the output along two paths and through minigrad's own ops: += and the order both matter.
+    for x in SIN_PROBES:
+        problem = gradient_problem(lambda a: value_sin(a * a) * a + value_sin(a).tanh(), [minigrad.Value(x)],
+                                   "value_sin(x * x) * x + value_sin(x).tanh()")
+        if problem:
+            return wrong(f"{problem}.")
+    return right("value_sin is a node with its own rule: backward() gives the gradients finite differences give, "
+                 "with sin used twice among minigrad's own ops, at three points")

@@ -46,6 +46,18 @@ def neuron_exp(w1, w2, b):
 {}
 '''
 
+SIN_NODE = 'minigrad.Value(math.sin(x.data), (x,), "sin")'
+SIN = '''def value_sin(x):
+    # sin(x) as a new minigrad.Value whose parent is x, with its rule written the micrograd way.
+    out = {node}
+
+    def _backward():
+        {rule}
+
+    out._backward = _backward
+    return out
+'''
+
 WRONG = {
     1: {
         "counts each parent once, subtracts per edge": REVERSE_ORDER.format(COUNTING.format(
@@ -259,6 +271,20 @@ WRONG = {
         "forgets b": NEURON.format("    z = w1 * x1 + w2 * x2\n    e = (2 * z).exp()\n    return (e - 1) / (e + 1)"),
         "hard-coded inputs swapped": NEURON.format(
             "    z = w1 * -1.5 + w2 * 0.5 + b\n    e = (2 * z).exp()\n    return (e - 1) / (e + 1)"),
+    },
+    4: {
+        "wrong derivative: -cos": SIN.format(node=SIN_NODE, rule="x.grad += -math.cos(x.data) * out.grad"),
+        "wrong derivative: sin": SIN.format(node=SIN_NODE, rule="x.grad += math.sin(x.data) * out.grad"),
+        "= instead of +=": SIN.format(node=SIN_NODE, rule="x.grad = math.cos(x.data) * out.grad"),
+        "forgets out.grad": SIN.format(node=SIN_NODE, rule="x.grad += math.cos(x.data)"),
+        "adds to the wrong node": SIN.format(node=SIN_NODE, rule="out.grad += math.cos(x.data) * out.grad"),
+        "no parents": SIN.format(node='minigrad.Value(math.sin(x.data), (), "sin")',
+                                 rule="x.grad += math.cos(x.data) * out.grad"),
+        "forgets the rule": SIN.format(node=SIN_NODE, rule="pass").replace("    out._backward = _backward\n", ""),
+        "sin of the wrong number": SIN.format(node='minigrad.Value(math.sin(2 * x.data), (x,), "sin")',
+                                              rule="x.grad += math.cos(x.data) * out.grad"),
+        "returns the rule's input": SIN.format(node=SIN_NODE, rule="x.grad += math.cos(x.data) * out.grad")
+        .replace("    return out", "    return x"),
     },
 }
 
