@@ -4,7 +4,7 @@
 it, the rule that gives its operands' gradients. Integer and bool inputs of a floating-point op
 (``sin``, ``erf``, ``silu``...) are read as float32, and a binary op's operands are promoted, as in
 PyTorch. Ops whose result is piecewise constant (``floor``, ``sign``, ``//``) pass on a zero gradient,
-as PyTorch does.
+as PyTorch does; ``//`` has none.
 
 Sections: elementwise math, activations.
 """
@@ -33,9 +33,11 @@ def _unary(x, op, forward, derivative):
     return _core._result(data, (x,), op, grad_fn)
 
 
-def _flat(x, op, forward):
+def _flat(x, op, forward, bools=False):
     """A piecewise-constant op that keeps integer dtypes (``floor`` of an int64 is int64): zero gradient."""
     a = x.data
+    if a.dtype.kind == "b" and not bools:
+        raise TypeError(f"{op}: not defined for a bool tensor (shape {x.shape}), as in PyTorch")
     with np.errstate(invalid="ignore"):
         data = forward(a)
 
@@ -114,7 +116,7 @@ class ElementwiseOps:
         return self**2
 
     def sign(self):
-        return _flat(self, "sign", lambda a: a if a.dtype.kind == "b" else np.sign(a))
+        return _flat(self, "sign", lambda a: a if a.dtype.kind == "b" else np.sign(a), bools=True)
 
     def floor(self):
         return _flat(self, "floor", np.floor)
@@ -175,10 +177,14 @@ class ElementwiseOps:
         return _core._result(data, (a, b), "remainder", grad_fn)
 
     def floor_divide(self, other):
+        """``floor(a / b)``. Like PyTorch, it has no derivative: backward through it is an error."""
         a, b, data = self._binary(other, "floor_divide", np.floor_divide)
 
         def grad_fn(g):
-            return _core._unbroadcast(np.zeros_like(g), a.shape), _core._unbroadcast(np.zeros_like(g), b.shape)
+            raise RuntimeError(
+                f"floor_divide: has no derivative, as in PyTorch (operands of shapes {a.shape} and {b.shape}); "
+                "divide with / for a gradient, or detach() the operands"
+            )
 
         return _core._result(data, (a, b), "floor_divide", grad_fn)
 
@@ -297,3 +303,46 @@ class ElementwiseOps:
 
     def softmin(self, dim):
         return (-self).softmax(dim)
+
+
+# ---------------------------------------------------------------------- as functions (torch.sin(x)...)
+
+
+def _function(name):
+    def function(input, *args, **kwargs):
+        if not isinstance(input, _core.Tensor):
+            raise TypeError(f"{name}: expected a Tensor, got {type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``input.{name}(...)``, as ``torch.{name}``."
+    return function
+
+
+sin = _function("sin")
+cos = _function("cos")
+tan = _function("tan")
+sinh = _function("sinh")
+cosh = _function("cosh")
+atan = _function("atan")
+log2 = _function("log2")
+log10 = _function("log10")
+log1p = _function("log1p")
+expm1 = _function("expm1")
+rsqrt = _function("rsqrt")
+erf = _function("erf")
+square = _function("square")
+sign = _function("sign")
+floor = _function("floor")
+ceil = _function("ceil")
+round = _function("round")
+trunc = _function("trunc")
+isnan = _function("isnan")
+isinf = _function("isinf")
+isfinite = _function("isfinite")
+logical_not = _function("logical_not")
+maximum = _function("maximum")
+minimum = _function("minimum")
+remainder = _function("remainder")
+floor_divide = _function("floor_divide")
+lerp = _function("lerp")

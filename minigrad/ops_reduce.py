@@ -12,6 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from minigrad import tensor as _core
+from minigrad.ops_elementwise import _function
 
 # PyTorch's torch.return_types: a tuple that unpacks as (values, indices) and names both.
 max_result = namedtuple("max", ["values", "indices"])
@@ -251,3 +252,21 @@ class ReduceOps:
             return (_take_back(g.reshape(indices.shape), indices, axis, shape).reshape(self.shape),)
 
         return _core._result(data, (self,), op, grad_fn)
+
+
+# ---------------------------------------------------------------------- as functions (torch.sum(x)...)
+
+
+prod = _function("prod")
+std = _function("std")
+logsumexp = _function("logsumexp")
+norm = _function("norm")
+amax = _function("amax")
+amin = _function("amin")
+any = _function("any")
+all = _function("all")
+cumsum = _function("cumsum")
+cumprod = _function("cumprod")
+sort = _function("sort")
+argsort = _function("argsort")
+topk = _function("topk")
