@@ -148,3 +148,24 @@ def test_the_scalar_net_computes_what_its_tensor_mode_twin_computes():
 def test_a_small_scalar_conv_net_learns_digits_to_90_percent():
     _, accuracy, _ = load_bench().train_scalar(samples=600, epochs=3, seed=0)
     assert accuracy >= 0.90
+
+
+def test_conv_and_pool_match_torch_side_by_side():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    conv, pool = S.Conv2d(2, 3, 3, stride=2, padding=1, seed=2), S.MaxPool2d(2, stride=1)
+    image = rng.normal(size=(2, 7, 6))
+    x = S.values(image)
+    out = pool(conv(x))
+    upstream = rng.normal(size=out.shape)
+    weighted_sum(out, upstream).backward()
+
+    t_image = torch.tensor(image[None], requires_grad=True)
+    t_weight = torch.tensor(S.numbers(conv.weight), requires_grad=True)
+    t_bias = torch.tensor(S.numbers(conv.bias), requires_grad=True)
+    t_out = torch.nn.functional.max_pool2d(torch.nn.functional.conv2d(t_image, t_weight, t_bias, 2, 1), 2, 1)
+    (t_out * torch.tensor(upstream[None])).sum().backward()
+
+    for ours, theirs in ((S.numbers(out), t_out[0]), (S.numbers(x, grad=True), t_image.grad[0]),
+                         (S.numbers(conv.weight, grad=True), t_weight.grad), (S.numbers(conv.bias, grad=True), t_bias.grad)):
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=0, atol=1e-12)
