@@ -247,10 +247,42 @@ def l1_loss(input, target, *, reduction="mean"):
     return _result(_reduced(np.abs(diff), reduction), (input, target), "l1_loss", grad_fn)
 
 
-def binary_cross_entropy(input, target, *, reduction="mean"):
-    """``-(t log p + (1 - t) log(1 - p))`` for probabilities ``p`` in [0, 1].
+def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
+    """Squared error ``0.5 d**2 / beta`` where ``|d| < beta``, absolute error ``|d| - 0.5 beta`` beyond:
+    quadratic near the target, linear (robust to outliers) far from it; ``beta=0`` is ``l1_loss``."""
+    return _smooth("smooth_l1_loss", input, target, reduction, beta, 1.0)
 
-    As in PyTorch, each log is clamped at -100 so that p = 0 or 1 gives a finite loss.
+
+def huber_loss(input, target, *, reduction="mean", delta=1.0):
+    """``delta * smooth_l1_loss`` with ``beta = delta``: ``0.5 d**2`` near the target, ``delta (|d| - 0.5 delta)``
+    beyond, so its slope far away is ``delta``, not 1."""
+    return _smooth("huber_loss", input, target, reduction, delta, delta)
+
+
+def _smooth(op, input, target, reduction, beta, scale):
+    _check_elementwise(op, input, target, reduction)
+    if beta < 0:
+        raise ValueError(f"{op}: {'beta' if op == 'smooth_l1_loss' else 'delta'} must be >= 0, got {beta}")
+    diff = input.data - target.data
+    size = np.abs(diff)
+    near = size < beta
+    with np.errstate(divide="ignore", invalid="ignore"):  # beta = 0 takes the linear branch everywhere
+        losses = scale * np.where(near, 0.5 * diff * diff / beta, size - 0.5 * beta)
+
+    def grad_fn(g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = scale * np.where(near, diff / beta, np.sign(diff))
+        d_input = _spread(g, reduction, diff.size) * slope
+        return d_input, -d_input
+
+    return _result(_reduced(losses, reduction), (input, target), op, grad_fn)
+
+
+def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
+    """``-weight (t log p + (1 - t) log(1 - p))`` for probabilities ``p`` in [0, 1].
+
+    As in PyTorch, each log is clamped at -100 so that p = 0 or 1 gives a finite loss, and
+    ``weight`` (broadcast to the input) rescales each element; the mean is over the elements.
     """
     _check_elementwise("binary_cross_entropy", input, target, reduction)
     p, t = input.data, target.data
@@ -259,86 +291,199 @@ def binary_cross_entropy(input, target, *, reduction="mean"):
             f"binary_cross_entropy: input must be probabilities in [0, 1], got values from {p.min()} to {p.max()}; "
             "binary_cross_entropy_with_logits takes raw scores"
         )
+    w = 1 if weight is None else _weight_array("binary_cross_entropy", weight, p.shape, "weight")
     with np.errstate(divide="ignore"):
         log_p, log_not_p = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
-    losses = -(t * log_p + (1 - t) * log_not_p)
+    losses = -(t * log_p + (1 - t) * log_not_p) * w
 
     def grad_fn(g):
-        g = _spread(g, reduction, p.size)
+        g = _spread(g, reduction, p.size) * w
         # PyTorch's floor on p (1 - p), 1e-12 in single precision, keeps the slope finite at p = 0 or 1.
         return g * (p - t) / np.maximum(p * (1 - p), np.float32(1e-12)), g * (log_not_p - log_p)
 
     return _result(_reduced(losses, reduction), (input, target), "binary_cross_entropy", grad_fn)
 
 
-def binary_cross_entropy_with_logits(input, target, *, reduction="mean"):
-    """Binary cross-entropy of ``sigmoid(input)``, computed from the logit itself so it never overflows."""
-    _check_elementwise("binary_cross_entropy_with_logits", input, target, reduction)
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
+    """Binary cross-entropy of ``sigmoid(input)``, computed from the logit itself so it never overflows.
+
+    ``pos_weight`` multiplies the positive term, ``-pos_weight t log sigmoid(z)`` (one per class,
+    broadcast along the last axis); ``weight`` rescales each element's loss.
+    """
+    op = "binary_cross_entropy_with_logits"
+    _check_elementwise(op, input, target, reduction)
     z, t = input.data, target.data
-    # log(1 + exp(z)) - z t, rewritten as max(z, 0) - z t + log(1 + exp(-|z|)): exp(-|z|) <= 1.
+    w = 1 if weight is None else _weight_array(op, weight, z.shape, "weight")
+    # softplus(z) = log(1 + exp(z)) = max(z, 0) + log(1 + exp(-|z|)), and exp(-|z|) <= 1: no overflow.
     e = np.exp(-np.abs(z))
-    losses = np.maximum(z, 0) - z * t + np.log1p(e)
+    softplus = np.maximum(z, 0) + np.log1p(e)  # -log(1 - sigmoid(z))
+    if pos_weight is None:
+        losses = (softplus - z * t) * w
+    else:
+        pw = _weight_array(op, pos_weight, z.shape, "pos_weight")
+        losses = (pw * t * (softplus - z) + (1 - t) * softplus) * w  # softplus(-z) = softplus(z) - z
 
     def grad_fn(g):
-        g = _spread(g, reduction, z.size)
+        g = _spread(g, reduction, z.size) * w
         sigmoid = np.where(z >= 0, 1, e) / (1 + e)
-        return g * (sigmoid - t), -g * z
+        if pos_weight is None:
+            return g * (sigmoid - t), -g * z
+        return g * ((1 - t) * sigmoid - pw * t * (1 - sigmoid)), g * (pw * (softplus - z) - softplus)
 
-    return _result(_reduced(losses, reduction), (input, target), "binary_cross_entropy_with_logits", grad_fn)
+    return _result(_reduced(losses, reduction), (input, target), op, grad_fn)
 
 
-def _class_index(op, input, target, reduction):
-    """The class axis of ``input`` and ``target`` as an index along it, once both are checked."""
+def _weight_array(op, weight, shape, what):
+    """``weight`` as an array that broadcasts to ``shape`` (the elements, or the classes)."""
+    w = weight.data if hasattr(weight, "data") and not isinstance(weight, np.ndarray) else np.asarray(weight)
+    try:
+        np.broadcast_shapes(w.shape, shape)
+    except ValueError:
+        raise ValueError(f"{op}: {what} of shape {w.shape} does not broadcast to {shape}") from None
+    return w
+
+
+def _class_targets(op, input, target, weight, ignore_index, label_smoothing, reduction):
+    """What a class-scores loss needs from its targets: the class axis, the coefficient of every
+    log-probability in the loss (``losses = -(Q * logp).sum(axis)``), the divisor of the mean, and
+    for class indices each sample's class (``index``, along the class axis) and weight. Without
+    label smoothing Q is None: it would hold only those weights, at those classes, and gathering
+    them is the faster way.
+
+    Class-index targets (an integer tensor without the class axis) put ``weight[y]`` on each
+    sample's class; PyTorch's mean divides by the sum of those weights, so ignored samples
+    (``ignore_index``) count in neither sum. Probability targets (floats shaped like ``input``)
+    weigh every class; their mean divides by the number of samples. Label smoothing mixes each
+    target with the uniform distribution: ``(1 - eps) target + eps / C``.
+    """
     _check_reduction(op, reduction)
-    if target.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold class indices, an integer dtype such as int64, not {target.dtype}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{op}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     axis = 1 if input.ndim > 1 else 0
-    if input.ndim == 0 or target.shape != input.shape[:axis] + input.shape[axis + 1 :]:
-        raise ValueError(
-            f"{op}: target of shape {target.shape} does not fit input of shape {input.shape} "
-            "(input (N, C) holds C class scores per sample, target (N,) one class index per sample)"
-        )
-    labels, classes = target.data, input.shape[axis]
-    outside = (labels < 0) | (labels >= classes)
+    misfit = (
+        f"{op}: target of shape {target.shape} does not fit input of shape {input.shape} "
+        "(input (N, C) holds C class scores per sample, target (N,) one class index per sample)"
+    )
+    if input.ndim == 0:
+        raise ValueError(misfit)
+    classes = input.shape[axis]
+    if weight is not None:
+        w = weight.data if not isinstance(weight, np.ndarray) else weight
+        if w.shape != (classes,):
+            raise ValueError(f"{op}: weight of shape {w.shape} must hold one weight per class, ({classes},), for input of shape {input.shape}")
+    along = (classes,) + (1,) * (input.ndim - axis - 1)  # the class weights, broadcast along the class axis
+    if target.dtype.kind == "f":
+        if target.shape == input.shape[:axis] + input.shape[axis + 1 :]:
+            # Float labels, the common slip (a float32 Tensor of class numbers).
+            raise TypeError(
+                f"{op}: target must hold class indices, an integer dtype such as int64, not {target.dtype} "
+                f"(or a probability per class, shaped like input {input.shape}); convert labels with .long()"
+            )
+        if target.shape != input.shape:
+            raise ValueError(
+                f"{op}: probability targets of shape {target.shape} must have the shape of input, {input.shape} "
+                "(class-index targets are an integer tensor without the class axis)"
+            )
+        q = target.data * (1 - label_smoothing) + label_smoothing / classes if label_smoothing else target.data
+        if weight is not None:
+            q = q * w.reshape(along)
+        return axis, q, q.size // classes, None, None
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must hold class indices (an integer dtype such as int64) or probabilities, not {target.dtype}")
+    if target.shape != input.shape[:axis] + input.shape[axis + 1 :]:
+        raise ValueError(misfit)
+    labels = target.data
+    valid = labels != ignore_index
+    outside = valid & ((labels < 0) | (labels >= classes))
     if np.any(outside):
         raise IndexError(
             f"{op}: class label {labels[outside].flat[0]} is out of range for {classes} classes (0 to {classes - 1})"
         )
-    return axis, np.expand_dims(labels, axis)
+    index = np.expand_dims(np.where(valid, labels, 0), axis)
+    per_sample = valid.astype(input.dtype) if weight is None else np.where(valid, w.astype(input.dtype)[index.squeeze(axis)], 0)
+    per_sample = np.expand_dims(per_sample, axis)
+    if not label_smoothing:
+        return axis, None, per_sample.sum(), index, per_sample
+    spread = label_smoothing / classes * (1.0 if weight is None else w.astype(input.dtype).reshape(along))
+    q = np.zeros(input.shape, dtype=input.dtype)
+    q += np.expand_dims(valid, axis) * spread
+    np.put_along_axis(q, index, np.take_along_axis(q, index, axis) + (1 - label_smoothing) * per_sample, axis)
+    return axis, q, per_sample.sum(), index, per_sample
 
 
-def cross_entropy(input, target, *, reduction="mean"):
+def _reduced_by(losses, reduction, divisor):
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "sum":
+        return total
+    with np.errstate(divide="ignore", invalid="ignore"):  # every sample ignored: 0 / 0 is NaN, as in PyTorch
+        return total / divisor
+
+
+def _per_sample(g, reduction, divisor, axis):
+    """The gradient arriving at each sample's loss, shaped to broadcast along the class axis."""
+    if reduction == "none":
+        return np.expand_dims(g, axis)
+    if reduction == "sum":
+        return g
+    # Every sample ignored: the loss is NaN but no sample had a share in it, so, as in PyTorch,
+    # each gradient is 0.
+    return g / divisor if divisor else np.zeros_like(g)
+
+
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy, ``log_softmax`` and ``nll_loss`` fused into one node.
 
     ``input`` holds unnormalised class scores (logits), (N, C) or (C,) or (N, C, d1, ...), and
-    ``target`` the class index of each sample, (N,) or () or (N, d1, ...).
+    ``target`` either the class index of each sample, (N,) or () or (N, d1, ...), or a probability
+    for every class, shaped like ``input``. ``weight`` (C,) rescales each class.
     """
-    axis, index = _class_index("cross_entropy", input, target, reduction)
+    axis, q, divisor, index, per_sample = _class_targets(
+        "cross_entropy", input, target, weight, ignore_index, label_smoothing, reduction
+    )
     # Shifting by the largest logit keeps every exp <= 1 and changes nothing else: logits of 1e4 stay finite.
     shifted = input.data - input.data.max(axis=axis, keepdims=True)
     exp = np.exp(shifted)
     total = exp.sum(axis=axis, keepdims=True)
-    losses = (np.log(total) - np.take_along_axis(shifted, index, axis)).squeeze(axis)
+    log_p = shifted - np.log(total)
+    if q is None:
+        losses = -(np.take_along_axis(log_p, index, axis) * per_sample).squeeze(axis)
+    else:
+        losses = -(q * log_p).sum(axis=axis)
+    probability_targets = target.dtype.kind == "f"
 
     def grad_fn(g):
-        g = _spread(g, reduction, losses.size)
-        # The slope of -log softmax(z)[target] is softmax(z) - one_hot(target).
-        d_input = exp / total
-        np.put_along_axis(d_input, index, np.take_along_axis(d_input, index, axis) - 1, axis)
-        return ((np.expand_dims(g, axis) if reduction == "none" else g) * d_input,)
+        g = _per_sample(g, reduction, divisor, axis)
+        # The slope of -sum(q log softmax(z)) is softmax(z) sum(q) - q.
+        if q is None:
+            d_input = exp / total * per_sample
+            np.put_along_axis(d_input, index, np.take_along_axis(d_input, index, axis) - per_sample, axis)
+            return (g * d_input,)
+        d_input = g * (exp / total * q.sum(axis=axis, keepdims=True) - q)
+        if not probability_targets:
+            return (d_input,)
+        d_target = -g * (1 - label_smoothing) * log_p
+        if weight is not None:
+            d_target = d_target * (weight.data if not isinstance(weight, np.ndarray) else weight).reshape(q.shape[axis], *(1,) * (q.ndim - axis - 1))
+        return d_input, d_target.astype(target.dtype, copy=False)
 
-    return _result(_reduced(losses, reduction), (input,), "cross_entropy", grad_fn)
+    # Class indices are no parents: the graph shows the one tensor a gradient can reach.
+    parents = (input, target) if probability_targets else (input,)
+    return _result(_reduced_by(losses, reduction, divisor), parents, "cross_entropy", grad_fn)
 
 
-def nll_loss(input, target, *, reduction="mean"):
-    """Negative log-likelihood ``-input[n, target[n]]``, for log-probabilities (``log_softmax``'s output)."""
-    axis, index = _class_index("nll_loss", input, target, reduction)
-    losses = -np.take_along_axis(input.data, index, axis).squeeze(axis)
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood ``-weight[y] input[n, y]`` with ``y = target[n]``, for log-probabilities
+    (``log_softmax``'s output); the mean divides by the sum of the weights of the samples counted."""
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss: target must hold class indices, an integer dtype such as int64, not {target.dtype}")
+    axis, _, divisor, index, per_sample = _class_targets("nll_loss", input, target, weight, ignore_index, 0.0, reduction)
+    losses = -(np.take_along_axis(input.data, index, axis) * per_sample).squeeze(axis)
 
     def grad_fn(g):
-        g = _spread(g, reduction, losses.size)
         d_input = np.zeros_like(input.data)
-        np.put_along_axis(d_input, index, -(np.expand_dims(g, axis) if reduction == "none" else g), axis)
+        np.put_along_axis(d_input, index, -_per_sample(g, reduction, divisor, axis) * per_sample, axis)
         return (d_input,)
 
-    return _result(_reduced(losses, reduction), (input,), "nll_loss", grad_fn)
+    return _result(_reduced_by(losses, reduction, divisor), (input,), "nll_loss", grad_fn)
