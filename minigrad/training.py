@@ -10,8 +10,9 @@ Accuracy is for classification, and what an output means is said by ``accuracy``
 - ``"probabilities"``: outputs in [0, 1], e.g. after a Sigmoid. With one column the prediction is
   ``output > 0.5``, compared with ``target > 0.5`` (targets 0/1).
 - ``"auto"`` (the default): ``"probabilities"`` when the loss function is ``binary_cross_entropy``
-  (tensor or scalar mode's), which only takes probabilities, and ``"logits"`` for every other loss
-  (``binary_cross_entropy_with_logits``, ``cross_entropy``, ``mse_loss``, your own). Pass
+  (tensor or scalar mode's) or its module ``nn.BCELoss``, which only take probabilities, and
+  ``"logits"`` for every other loss (``binary_cross_entropy_with_logits``, ``cross_entropy``,
+  ``mse_loss``, your own). Pass
   ``accuracy="probabilities"`` for a Sigmoid output trained with another loss, such as MSE.
 - ``None``: no accuracy is measured.
 
@@ -135,7 +136,9 @@ def evaluate(model, loader, loss_fn, accuracy="auto"):
 def _threshold(op, accuracy, loss_fn):
     """The one-column decision threshold that ``accuracy`` stands for, or None for no accuracy."""
     if accuracy == "auto":
-        accuracy = "probabilities" if loss_fn in _PROBABILITY_LOSSES else "logits"
+        # The module is known by its PyTorch name, so that this file need not import every loss module.
+        takes_probabilities = loss_fn in _PROBABILITY_LOSSES or type(loss_fn).__name__ == "BCELoss"
+        accuracy = "probabilities" if takes_probabilities else "logits"
     if accuracy is None:
         return None
     if accuracy not in _THRESHOLDS:

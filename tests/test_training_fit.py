@@ -44,6 +44,14 @@ def test_xor_with_a_sigmoid_output_counts_probabilities_above_one_half():
     assert evaluate(model, xor_loader(), F.binary_cross_entropy, accuracy="logits")[1] == 0.5
 
 
+def test_the_bce_module_also_says_probabilities():
+    if not hasattr(nn, "BCELoss"):
+        pytest.skip("this minigrad has no nn.BCELoss")
+    model, history = train_xor(True, nn.BCELoss())
+    assert outputs_are_right(model, 0.5)
+    assert history["accuracy"][-1] == 1.0
+
+
 def test_xor_with_a_logit_output_counts_logits_above_zero():
     model, history = train_xor(False, F.binary_cross_entropy_with_logits)
     assert outputs_are_right(model, 0.0)
