@@ -316,10 +316,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="m
     w = 1 if weight is None else _weight_array(op, weight, z.shape, "weight")
     # softplus(z) = log(1 + exp(z)) = max(z, 0) + log(1 + exp(-|z|)), and exp(-|z|) <= 1: no overflow.
     e = np.exp(-np.abs(z))
-    softplus = np.maximum(z, 0) + np.log1p(e)  # -log(1 - sigmoid(z))
     if pos_weight is None:
-        losses = (softplus - z * t) * w
+        losses = (np.maximum(z, 0) - z * t + np.log1p(e)) * w
     else:
+        softplus = np.maximum(z, 0) + np.log1p(e)  # -log(1 - sigmoid(z))
         pw = _weight_array(op, pos_weight, z.shape, "pos_weight")
         losses = (pw * t * (softplus - z) + (1 - t) * softplus) * w  # softplus(-z) = softplus(z) - z
 
@@ -446,10 +446,11 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     shifted = input.data - input.data.max(axis=axis, keepdims=True)
     exp = np.exp(shifted)
     total = exp.sum(axis=axis, keepdims=True)
-    log_p = shifted - np.log(total)
+    log_total = np.log(total)
     if q is None:
-        losses = -(np.take_along_axis(log_p, index, axis) * per_sample).squeeze(axis)
+        losses = ((log_total - np.take_along_axis(shifted, index, axis)) * per_sample).squeeze(axis)
     else:
+        log_p = shifted - log_total
         losses = -(q * log_p).sum(axis=axis)
     probability_targets = target.dtype.kind == "f"
 
