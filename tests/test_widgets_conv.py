@@ -210,7 +210,7 @@ def test_svg_outlines_the_receptive_field(explorer, pixel):
 def test_svg_writes_the_weights_in_the_kernel(explorer):
     explorer.set_kernel("blur")
     texts = [e.text for e in ElementTree.fromstring(explorer.svg).iter(f"{SVG}text")]
-    for weight in ("0.06", "0.12", "0.25"):
+    for weight in ("0.0625", "0.125", "0.25"):
         assert weight in texts
     explorer.set_kernel(np.array([[-1, 0.5, 0], [0, 2, 0], [0, 0, -4.75]]))
     texts = [e.text for e in ElementTree.fromstring(explorer.svg).iter(f"{SVG}text")]
@@ -279,12 +279,18 @@ def test_own_digits_can_be_given():
         ConvExplorer(digits=(np.zeros((2, 7, 7)), np.zeros(2)))
 
 
-def test_the_blur_preset_survives_the_pages_rounding():
+def test_presets_and_kernels_from_code_survive_the_pages_rounding():
     explorer = ConvExplorer()
+    sliders = [s for row in explorer.weight_sliders for s in row]
     explorer.preset_dropdown.value = "blur"
-    for slider in [s for row in explorer.weight_sliders for s in row]:
-        slider.set_state({"value": round(slider.value, 2)})  # the page snaps 0.0625 to 0.06
-    assert explorer.preset == "blur"
-    assert np.array_equal(explorer.kernel, PRESETS["blur"]) and explorer.kernel.sum() == 1.0
+    assert all(s.value * 16 == round(s.value * 16) for s in sliders)  # on the sliders' 1/16 grid
+    assert explorer.preset == "blur" and explorer.kernel.sum() == 1.0
+    off_grid = np.full((3, 3), 0.1)
+    explorer.set_kernel(off_grid)
+    for slider in sliders:  # the page snaps 0.1 to 0.125, the nearest step, and sends that back
+        slider.set_state({"value": round(slider.value * 16) / 16})
+    assert np.array_equal(explorer.kernel, off_grid)
+    explorer.preset_dropdown.value = "blur"
+    assert np.array_equal(explorer.kernel, PRESETS["blur"])
     explorer.weight_sliders[0][0].set_state({"value": 0.5})  # a drag is a change
     assert explorer.preset == "custom" and explorer.kernel[0, 0] == 0.5

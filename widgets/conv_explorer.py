@@ -61,7 +61,7 @@ def _layout():
 
 PANELS = _layout()
 WIDTH = PANELS["output"][0] + SIZE * CELL + MARGIN
-HEIGHT = PANELS["input_grad"][1] + SIZE * CELL + MARGIN
+HEIGHT = PANELS["input_grad"][1] + SIZE * CELL + MARGIN + 16  # and a line under the panels
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,9 +89,8 @@ def _frozen(array):
 
 
 def _short(value):
-    """A weight as short text: two decimals without trailing zeros, and never '-0'."""
-    text = f"{float(value) + 0.0:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A weight as short text: three significant digits, as the weight sliders show it, never '-0'."""
+    return f"{float(value) + 0.0:.3g}"
 
 
 def _scale(values):
@@ -127,8 +126,9 @@ class ConvExplorer(Explorer):
                     value=0.0,
                     min=-WEIGHT_RANGE,
                     max=WEIGHT_RANGE,
-                    step=0.01,
-                    readout_format=".2f",
+                    # Steps of 1/16 hold every preset's weight, so the readouts show them as they are.
+                    step=1 / 16,
+                    readout_format=".4g",
                     description=f"w[{i},{j}]",
                     tooltip=f"the kernel's weight at row {i}, column {j}",
                     style={"description_width": "44px"},
@@ -340,7 +340,7 @@ class ConvExplorer(Explorer):
         d.grid(colors, x, y, n * cell, n * cell)
         d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED, stroke_dasharray="3 3")
         d.rect(x + cell, y + cell, SIZE * cell, SIZE * cell, fill="none", stroke=MUTED)
-        d.text(x + 2, y + n * cell + 12, "padding 1: zeros around", size=10, fill=MUTED)
+        d.text(x + 2, y + n * cell + 12, "padding 1: zeros around", size=12, fill=MUTED)
         d.rect(
             x + c * cell,
             y + r * cell,
@@ -393,15 +393,9 @@ class ConvExplorer(Explorer):
             stroke_width=3,
             class_="receptive-field-grad",
         )
-        # Inside the receptive field the gradient is a weight of the kernel: write it in.
-        scale = _scale(self._input_grad)
-        for i in range(top, bottom):
-            for j in range(left, right):
-                g = self._input_grad[i, j]
-                ink = "white" if abs(g) > 0.6 * scale else INK
-                d.text(
-                    x + (j + 0.5) * cell, y + (i + 0.5) * cell + 3, _short(g), size=8, fill=ink, text_anchor="middle"
-                )
+        # Inside the receptive field each gradient is a weight of the kernel, whose numbers are drawn
+        # above; in 24 px cells they could only be written too small to read.
+        d.text(x, y + n * cell + 18, "inside the orange square: the kernel's weights", size=12, fill=MUTED)
 
         x, y, cell, n = PANELS["kernel_grad"]
         d.text(x, y - 10, f"d out[{r}, {c}] / d kernel", size=12, fill=INK)
@@ -422,7 +416,7 @@ class ConvExplorer(Explorer):
                     x + (j + 0.5) * cell,
                     y + (i + 0.5) * cell + 4,
                     _short(values[i, j]),
-                    size=11,
+                    size=12,
                     fill=ink,
                     text_anchor="middle",
                 )

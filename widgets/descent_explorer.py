@@ -159,6 +159,10 @@ _CURVE_SAMPLES = 241
 _TOLERANCE = 0.01  # "converged": within 1% of the plot's width of a minimum
 
 
+# A white outline drawn under a label's letters, so that it reads on the dark and the light parts of a map.
+_HALO = {"stroke": "white", "stroke_width": 3, "paint_order": "stroke", "stroke_linejoin": "round"}
+
+
 def _format_point(point):
     return "(" + ", ".join(f"{v:.3g}" for v in point) + ")" if len(point) > 1 else f"x = {point[0]:.3g}"
 
@@ -448,16 +452,16 @@ class DescentExplorer(Explorer):
                 d.line(cx - 5, cy, cx + 5, cy, stroke=svg.INK, stroke_width=1.5, class_="minimum")
                 d.line(cx, cy - 5, cx, cy + 5, stroke=svg.INK, stroke_width=1.5)
             (x0, x1) = surface.extent[0]
-            d.text(_MARGIN, _MARGIN + height + 14, f"{x0:g}", size=10, fill=svg.MUTED)
-            d.text(_MARGIN + width - 20, _MARGIN + height + 14, f"{x1:g}", size=10, fill=svg.MUTED)
+            d.text(_MARGIN, _MARGIN + height + 14, f"{x0:g}", size=12, fill=svg.MUTED)
+            d.text(_MARGIN + width - 20, _MARGIN + height + 14, f"{x1:g}", size=12, fill=svg.MUTED)
             d.text(_MARGIN + width / 2, _MARGIN + height + 16, surface.axes[0], fill=svg.MUTED)
             if surface.dims == 2:
                 (y0, y1) = surface.extent[1]
-                d.text(2, _MARGIN + height, f"{y0:g}", size=10, fill=svg.MUTED)
-                d.text(2, _MARGIN + 8, f"{y1:g}", size=10, fill=svg.MUTED)
+                d.text(2, _MARGIN + height, f"{y0:g}", size=12, fill=svg.MUTED)
+                d.text(2, _MARGIN + 8, f"{y1:g}", size=12, fill=svg.MUTED)
                 d.text(8, _MARGIN + height / 2, surface.axes[1], fill=svg.MUTED)
             else:
-                d.text(2, _MARGIN + 8, "loss", size=10, fill=svg.MUTED)
+                d.text(2, _MARGIN + 8, "loss", size=12, fill=svg.MUTED)
             self._surface_cache[surface.name] = "".join(d.parts)
         return self._surface_cache[surface.name]
 
@@ -501,7 +505,7 @@ class DescentExplorer(Explorer):
             if not (self.diverged and i == len(px) - 1):
                 d.circle(x, y, 2.5, fill=svg.HIGHLIGHT, class_="iterate")
         d.circle(px[0], py[0], 6, fill="white", stroke=svg.INK, stroke_width=2, class_="start")
-        d.text(px[0] + 8, py[0] - 8, "start", size=11, fill=svg.INK)
+        d.text(px[0] + 8, py[0] - 8, "start", size=12, fill=svg.INK, **_HALO)
         if self.diverged:
             x, y = px[-1], py[-1]
             d.line(x - 7, y - 7, x + 7, y + 7, stroke=svg.diverging(1, 1), stroke_width=3, class_="exit")
@@ -513,6 +517,7 @@ class DescentExplorer(Explorer):
                 size=12,
                 fill=svg.diverging(1, 1),
                 font_weight="bold",
+                **_HALO,
             )
         else:
             d.circle(px[-1], py[-1], 6, fill=svg.HIGHLIGHT, stroke=svg.INK, stroke_width=2, class_="end")
@@ -527,7 +532,7 @@ class DescentExplorer(Explorer):
         """Loss above the lowest loss of the surface, per step, on a log scale."""
         width = _LOSS_WIDTH - 30
         top, bottom = _MARGIN, _MARGIN + min(height, 200)
-        d.text(left, top - 8, "loss - min loss (log)", size=11, fill=svg.INK)
+        d.text(left, top - 8, "loss - min loss (log)", size=12, fill=svg.INK)
         d.rect(left, top, width, bottom - top, fill="none", stroke=svg.MUTED)
         best = self._loss_at(np.array(self.surface.minima[0]))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -541,7 +546,7 @@ class DescentExplorer(Explorer):
         sx = svg.Scale((0, max(len(gaps) - 1, 1)), (left, left + width))
         sy = svg.Scale((low, high), (bottom, top))
         d.polyline(sx(steps[finite]), sy(gaps[finite]), stroke=svg.HIGHLIGHT, stroke_width=1.5, class_="loss-curve")
-        d.text(left - 2, top + 10, f"1e{high:g}", size=9, fill=svg.MUTED)
-        d.text(left - 2, bottom - 2, f"1e{low:g}", size=9, fill=svg.MUTED)
-        d.text(left + width - 24, bottom + 12, f"{len(gaps) - 1}", size=9, fill=svg.MUTED)
-        d.text(left, bottom + 12, "step 0", size=9, fill=svg.MUTED)
+        d.text(left - 2, top + 10, f"1e{high:g}", size=12, fill=svg.MUTED)
+        d.text(left - 2, bottom - 2, f"1e{low:g}", size=12, fill=svg.MUTED)
+        d.text(left + width - 24, bottom + 12, f"{len(gaps) - 1}", size=12, fill=svg.MUTED)
+        d.text(left, bottom + 12, "step 0", size=12, fill=svg.MUTED)

@@ -296,9 +296,9 @@ class NeuronExplorer(Explorer):
         d.line(m, sy(0), m + _PLOT, sy(0), stroke=svg.MUTED, stroke_dasharray="2,3")
         d.text(m + _PLOT / 2 + 20, m + _PLOT + 16, "x1", fill=svg.MUTED)
         d.text(m + _PLOT / 2 + 4, m - 6, "x2", fill=svg.MUTED)
-        d.text(m, m + _PLOT + 16, f"{-e:g}", fill=svg.MUTED, size=10)
-        d.text(m + _PLOT - 16, m + _PLOT + 16, f"{e:g}", fill=svg.MUTED, size=10)
-        d.text(m + _PLOT / 2 + 3, m + _PLOT + 16, "0", fill=svg.MUTED, size=10)
+        d.text(m, m + _PLOT + 16, f"{-e:g}", fill=svg.MUTED, size=12)
+        d.text(m + _PLOT - 16, m + _PLOT + 16, f"{e:g}", fill=svg.MUTED, size=12)
+        d.text(m + _PLOT / 2 + 3, m + _PLOT + 16, "0", fill=svg.MUTED, size=12)
         for (x1, x2), positive, out, predicted in zip(self.points, self.labels, self.outputs, self.predictions):
             fill = svg.diverging(1 if positive else -1, 1)
             wrong = predicted != positive
@@ -311,11 +311,11 @@ class NeuronExplorer(Explorer):
                 stroke_width=3 if wrong else 1.5,
                 class_="point",
             )
-            d.text(sx(x1) + 8, sy(x2) - 6, f"{out:.2f}", size=11, fill=svg.INK, class_="output")
+            d.text(sx(x1) + 8, sy(x2) - 6, f"{out:.2f}", size=12, fill=svg.INK, class_="output")
 
     def _draw_bars(self, d, left):
         d.text(left, 20, f"loss (MSE) = {self.loss:.4f}", size=13, fill=svg.INK, font_weight="bold")
-        d.text(left, 38, f"{self.correct}/{len(self.points)} correct; d loss / d parameter:", size=11, fill=svg.MUTED)
+        d.text(left, 38, f"{self.correct}/{len(self.points)} correct; d loss / d parameter:", size=12, fill=svg.MUTED)
         largest = max(abs(g) for g in self.gradients.values())
         centre, half = left + 190, 60
         top = 52
@@ -329,11 +329,11 @@ class NeuronExplorer(Explorer):
             d.rect(
                 x, y + 4, length, _BAR_ROW - 8, fill=colour, class_="grad-bar", data_param=name, data_grad=f"{grad:.6g}"
             )
-            d.text(centre + half + 6, y + 15, f"{grad:+.4f}", size=11, fill=svg.INK)
+            d.text(centre + half + 6, y + 15, f"{grad:+.4f}", size=12, fill=svg.INK)
         d.text(
             left,
             top + len(self.names) * _BAR_ROW + 14,
             "red > 0, blue < 0; longest = largest |grad|",
-            size=10,
+            size=12,
             fill=svg.MUTED,
         )

@@ -121,7 +121,7 @@ class TrainingPlayground(Explorer):
         neurons=8,
         activation="tanh",
         lr=0.3,
-        batch_size=10,
+        batch_size=12,
         l2=0.0,
         noise=0.1,
         train_percent=50,
@@ -489,7 +489,7 @@ class TrainingPlayground(Explorer):
                 else:
                     drawing.circle(px, py, 3, fill="white", stroke=CLASS_COLORS[label], stroke_width=2, class_=kind)
         drawing.rect(0, 0, size, size, fill="none", stroke=MUTED)
-        drawing.text(6, size - 6, "filled: train, rings: test", size=10, fill=INK)
+        drawing.text(6, size - 6, "filled: train, rings: test", size=12, fill=INK)
         return drawing.to_svg(fit=True)
 
     def loss_svg(self):
@@ -507,9 +507,9 @@ class TrainingPlayground(Explorer):
         sy = Scale((0, top * 1.05 or 1.0), (height - bottom, 34))
         drawing.line(left, height - bottom, width - 8, height - bottom, stroke=MUTED)
         drawing.line(left, height - bottom, left, 34, stroke=MUTED)
-        drawing.text(2, 40, f"{top:.2g}", size=9, fill=MUTED)
-        drawing.text(2, height - bottom, "0", size=9, fill=MUTED)
-        drawing.text(width - 8, height - 4, f"step {self.step_count}", size=9, fill=MUTED, text_anchor="end")
+        drawing.text(2, 40, f"{top:.2g}", size=12, fill=MUTED)
+        drawing.text(2, height - bottom, "0", size=12, fill=MUTED)
+        drawing.text(width - 8, height - 4, f"step {self.step_count}", size=12, fill=MUTED, text_anchor="end")
         last = self.history[-1]
         drawing.polyline(sx(steps), sy(curves["train"]), stroke=INK, stroke_width=1.5, class_="train-loss")
         drawing.polyline(
@@ -523,7 +523,7 @@ class TrainingPlayground(Explorer):
         for row, (name, color, dash) in enumerate((("train", INK, "none"), ("test", HIGHLIGHT, "4 2"))):
             y = 14 + 13 * row
             drawing.line(width - 120, y - 3, width - 104, y - 3, stroke=color, stroke_width=1.5, stroke_dasharray=dash)
-            drawing.text(width - 100, y, f"{name} {last[f'{name}_loss']:.3f}", size=10, fill=INK)
+            drawing.text(width - 100, y, f"{name} {last[f'{name}_loss']:.3f}", size=12, fill=INK)
         return drawing.to_svg(fit=True)
 
     def network_svg(self):
@@ -558,5 +558,5 @@ class TrainingPlayground(Explorer):
             for y, color in zip(column, colors):
                 fill = "white" if layer == 0 else color
                 drawing.circle(x, y, radius, fill=fill, stroke=INK, stroke_width=1, class_="neuron")
-            drawing.text(x, 14, str(sizes[layer]), size=10, fill=MUTED, text_anchor="middle")
+            drawing.text(x, 14, str(sizes[layer]), size=12, fill=MUTED, text_anchor="middle")
         return drawing.to_svg(fit=True)
