@@ -286,12 +286,12 @@ class ElementwiseOps:
         )
 
     def hardswish(self):
-        """``x * hardsigmoid(x)``; PyTorch's slope is that of the middle piece at x == 3, 0 at x == -3."""
+        """``x * hardsigmoid(x)``; at the joins x = -3 and 3 the slope is the outer piece's, as in PyTorch."""
         return _unary(
             self,
             "hardswish",
             lambda a: a * np.clip(a / 6 + 0.5, 0, 1),
-            lambda a, out: np.where(a < -3, 0, np.where(a <= 3, a / 3 + 0.5, 1)),
+            lambda a, out: np.where(a <= -3, 0, np.where(a < 3, a / 3 + 0.5, 1)),
         )
 
     def logsigmoid(self):

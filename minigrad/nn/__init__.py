@@ -5,6 +5,21 @@ Scalar mode: ``Neuron``, ``Layer``, ``MLP``, with their losses in ``minigrad.nn.
 """
 
 from minigrad.nn import functional, init
+from minigrad.nn.activation import (
+    ELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    SELU,
+    SiLU,
+    Softmin,
+    Softplus,
+    Softsign,
+)
 from minigrad.nn.conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool2d
 from minigrad.nn.layers import (
     GELU,
@@ -39,6 +54,19 @@ __all__ = [
     "MLP",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
+    "ELU",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
+    "LeakyReLU",
+    "LogSigmoid",
+    "Mish",
+    "ReLU6",
+    "SELU",
+    "SiLU",
+    "Softmin",
+    "Softplus",
+    "Softsign",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",

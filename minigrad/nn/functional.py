@@ -101,6 +101,58 @@ def log_softmax(input, dim):
     return input.log_softmax(dim)
 
 
+def leaky_relu(input, negative_slope=0.01):
+    return input.leaky_relu(negative_slope)
+
+
+def elu(input, alpha=1.0):
+    return input.elu(alpha)
+
+
+def selu(input):
+    return input.selu()
+
+
+def silu(input):
+    return input.silu()
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return input.softplus(beta, threshold)
+
+
+def mish(input):
+    return input.mish()
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    return input.hardtanh(min_val, max_val)
+
+
+def relu6(input):
+    return input.relu6()
+
+
+def hardsigmoid(input):
+    return input.hardsigmoid()
+
+
+def hardswish(input):
+    return input.hardswish()
+
+
+def logsigmoid(input):
+    return input.logsigmoid()
+
+
+def softsign(input):
+    return input.softsign()
+
+
+def softmin(input, dim):
+    return input.softmin(dim)
+
+
 # ---------------------------------------------------------------------- normalisation
 
 
