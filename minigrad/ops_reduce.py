@@ -219,7 +219,8 @@ class ReduceOps:
         return _core._result(data, (self,), "cumprod", grad_fn)
 
     def sort(self, dim=-1, descending=False, stable=False):
-        """The pair (values, indices) sorted along ``dim``; ties keep their order (sorting is stable)."""
+        """The pair (values, indices) sorted along ``dim``. Sorting is always stable (ties keep their
+        order), so ``stable`` is accepted for PyTorch's signature and changes nothing."""
         axis = _dim("sort", dim, self.ndim)
         a = self.data.reshape(1) if self.ndim == 0 else self.data
         indices = _sort_indices(a, axis, descending)
