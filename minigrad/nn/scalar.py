@@ -59,7 +59,7 @@ class Module:
             p.grad = 0.0
 
     def _named_values(self):
-        """(key, object array of this module's Values) pairs, in ``parameters()`` order."""
+        """(key, object array of this module's Values) pairs, layer by layer as ``parameters()`` goes."""
         return []
 
     def state_dict(self):
@@ -150,11 +150,13 @@ class Layer(Module):
     def parameters(self):
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
+    def _weight_and_bias(self):
+        """nn.Linear's weight (nout, nin) and bias (nout,), as object arrays of this layer's Values."""
+        return _array([neuron.w for neuron in self.neurons]), _array([neuron.b for neuron in self.neurons])
+
     def _named_values(self):
-        return [
-            ("0.weight", _array([neuron.w for neuron in self.neurons])),
-            ("0.bias", _array([neuron.b for neuron in self.neurons])),
-        ]
+        weight, bias = self._weight_and_bias()
+        return [("0.weight", weight), ("0.bias", bias)]
 
     def __repr__(self):
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -191,11 +193,11 @@ class MLP(Module):
 
     def _named_values(self):
         step = 1 if self.activation == "linear" else 2
-        return [
-            (f"{i * step}.{name}", array)
-            for i, layer in enumerate(self.layers)
-            for name, array in (("weight", layer._named_values()[0][1]), ("bias", layer._named_values()[1][1]))
-        ]
+        named = []
+        for i, layer in enumerate(self.layers):
+            weight, bias = layer._weight_and_bias()
+            named += [(f"{i * step}.weight", weight), (f"{i * step}.bias", bias)]
+        return named
 
     def __repr__(self):
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
