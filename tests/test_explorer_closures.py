@@ -160,3 +160,23 @@ def test_forward_mode_on_the_lessons_first_class_with_no_gradient():
 def test_anything_else_is_refused_clearly():
     with pytest.raises(TypeError, match="expected a graph node .* got list"):
         BackwardExplorer([1.0, 2.0])
+
+
+def test_a_legend_says_what_the_colours_mean():
+    explorer = BackwardExplorer(lecture_neuron(Value)["o"])
+    explorer.go_to(2)
+    legend = explorer._graph_html.value.split("<svg")[0]
+    assert "bold orange</b> grad: what this step just added" in legend
+    assert "grey</span> grad: its step has not come" in legend and "yellow box</span>" in legend
+
+
+def test_a_large_tensor_shows_its_range_in_words():
+    import numpy as np
+
+    from minigrad import Tensor
+
+    x = Tensor(np.linspace(-1.0, 2.375, 12).reshape(3, 4), requires_grad=True, label="x")
+    explorer = BackwardExplorer((x * 2.0).sum())
+    assert ">data min -1.0, max 2.375<" in explorer.svg  # not "[-1.0, 2.375]", which reads as two elements
+    explorer.go_to(2)
+    assert "x.grad += n1.data * n2.grad: shape (3, 4) with values from 2.0 to 2.0" in explorer.explanation

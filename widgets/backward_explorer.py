@@ -421,8 +421,24 @@ class BackwardExplorer(Explorer):
             hidden_children=hidden_children,
         )
         self.explanation = self._explain()
-        self._graph_html.value = f'<div style="overflow:auto; max-height:640px">{self.svg}</div>'
+        self._graph_html.value = self._legend() + f'<div style="overflow:auto; max-height:640px">{self.svg}</div>'
         self._text_html.value = f'<pre style="font-size:12px; line-height:1.4">{html.escape(self.explanation)}</pre>'
+
+    def _legend(self):
+        """What the text colours and the highlighted box mean, in a line above the graph."""
+        current = (
+            f'<span style="background:{graph.CURRENT_FILL}; border:2px solid {svg.HIGHLIGHT}; padding:0 4px">'
+            "yellow box</span>: the node of the current step"
+        )
+        if self.mode == "forward":
+            parts = [f'<b style="color:{UPDATED}">bold orange</b> data: computed by this step', "?: not computed yet"]
+        else:
+            parts = [
+                f'<b style="color:{UPDATED}">bold orange</b> grad: what this step just added',
+                f'<span style="color:{svg.MUTED}">grey</span> grad: its step has not come, more may still arrive',
+                "?: nothing known yet",
+            ]
+        return f'<div style="font-size:12px; margin:2px 0 4px 0">{" &middot; ".join([current, *parts])}</div>'
 
     # ------------------------------------------------------------------ explaining
 

@@ -68,7 +68,7 @@ def format_row(row, integer=False):
 
 
 def format_array(array, max_size=9):
-    """Lines showing a small array's values (one line per row), or its range when it is larger.
+    """Lines showing a small array's values (one line per row), or its minimum and maximum when it is larger.
 
     The number of lines depends on the shape only, so a box keeps its height as the values change.
     """
@@ -85,7 +85,8 @@ def format_array(array, max_size=9):
         if len(rows) == 1:
             return ["[" + rows[0] + "]"]
         return ["[" + rows[0]] + [" " + row for row in rows[1:-1]] + [" " + rows[-1] + "]"]
-    return [f"in [{_format_element(array.min(), integer)}, {_format_element(array.max(), integer)}]"]
+    # Said in words: "[-1.0, 2.375]" would read as an array of two elements.
+    return [f"min {_format_element(array.min(), integer)}, max {_format_element(array.max(), integer)}"]
 
 
 def array_lines(array, max_size=9):

@@ -188,10 +188,11 @@ def _shape(array):
 
 
 def _values(array):
-    """' = [...]' for a small array, ' with values in [lo, hi]' for a larger one."""
+    """' = [...]' for a small array, ' with values from lo to hi' for a larger one."""
     lines = graph.format_array(array)
-    if lines[0].startswith("in ["):
-        return " with values " + lines[0]
+    if lines[0].startswith("min "):
+        low, high = lines[0].removeprefix("min ").split(", max ")
+        return f" with values from {low} to {high}"
     return " = " + ", ".join(line.strip() for line in lines)
 
 
