@@ -964,6 +964,11 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
 
     def sub_(self, other, alpha=1):
         """``self -= alpha * other``, in place."""
+        if self.dtype == bool_ or isinstance(other, bool) or getattr(other, "dtype", None) == bool_:
+            raise RuntimeError(
+                "sub_: subtraction with a bool tensor or value is not supported, as in PyTorch; "
+                "to invert a mask use ~mask or logical_not()"
+            )
         return self._update("sub_", np.subtract, self._scaled("sub_", other, alpha))
 
     def _scaled(self, op, other, alpha):

@@ -280,3 +280,32 @@ def test_the_manual_sgd_loop_of_pytorchs_tutorials_ends_where_optim_sgd_ends():
         assert not np.array_equal(p.numpy(), start)  # the loop did move the parameters
         np.testing.assert_array_equal(p.numpy(), q.numpy())
     assert manual_loss().item() == reference_loss().item()
+
+
+DTYPES = ["bool", "int64", "float32", "float64"]
+OPERANDS = [True, 3, 2.5] + [(dtype, shape) for dtype in DTYPES for shape in ((), (3,))]
+
+
+def _operand(spec, module):
+    if not isinstance(spec, tuple):
+        return spec
+    dtype, shape = spec
+    array = np.ones(shape, dtype=dtype) if dtype == "bool" else np.full(shape, 2, dtype=dtype)
+    return minigrad.tensor(array) if module is minigrad else torch.tensor(array)
+
+
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("other", OPERANDS, ids=str)
+def test_in_place_results_keep_the_dtype_or_refuse_exactly_where_torch_does(op, dtype, other):
+    start = np.array([True, False, True]) if dtype == "bool" else np.array([1, 4, -6], dtype=dtype)
+    ours, theirs = minigrad.tensor(start.copy()), torch.tensor(start.copy())
+    try:
+        getattr(theirs, op)(_operand(other, torch))
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match=f"{op}: "):
+            getattr(ours, op)(_operand(other, minigrad))
+        np.testing.assert_array_equal(ours.numpy(), start)  # a refused update changes nothing
+        return
+    assert getattr(ours, op)(_operand(other, minigrad)) is ours
+    _same(ours, theirs)

@@ -2,6 +2,7 @@
 
 from widgets.backward_explorer import BackwardExplorer
 from widgets.conv_explorer import ConvExplorer
+from widgets.depth_explorer import DepthExplorer
 from widgets.descent_explorer import DescentExplorer
 from widgets.dot import GraphDrawing, draw_dot
 from widgets.neuron_explorer import NeuronExplorer
@@ -11,6 +12,7 @@ from widgets.trace import Trace
 __all__ = [
     "BackwardExplorer",
     "ConvExplorer",
+    "DepthExplorer",
     "DescentExplorer",
     "GraphDrawing",
     "NeuronExplorer",
