@@ -1,8 +1,10 @@
 """How long each explorer takes to answer one interaction, on the Python side, in milliseconds.
 
 The sizes are the issue's: a 100-node graph for the BackwardExplorer, a 2-16-16-1 network on 200
-points for the TrainingPlayground, an 8x8 digit for the ConvExplorer. The target is under 50 ms
-for each; what the browser adds to draw the new SVG is not counted here.
+points for the TrainingPlayground, an 8x8 digit for the ConvExplorer, 10 layers of 256 on a batch of
+256 digits for the DepthExplorer. The target is under 50 ms for each (100 ms for the DepthExplorer,
+which also trains its network for a few steps); what the browser adds to draw the new SVG is not
+counted here.
 
 Run: python bench/widget_speed.py [--repeats N]
 """
@@ -15,9 +17,11 @@ import time
 import numpy as np
 
 from minigrad import Value, topological_order
-from widgets import BackwardExplorer, ConvExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground
+from widgets import BackwardExplorer, ConvExplorer, DepthExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground
 
 TARGET_MS = 50
+# The DepthExplorer trains a 10 x 256 network for a few steps on every change: its own target.
+TARGETS_MS = {"DepthExplorer 10 x 256, batch 256: choose another init": 100}
 
 
 def hundred_node_graph():
@@ -52,6 +56,8 @@ def interactions():
     descent = DescentExplorer(surface="valley", optimizer="momentum", steps=50)
     playground = TrainingPlayground(dataset="spiral", mode="tensor", hidden_layers=2, neurons=16, n_samples=200)
     conv = ConvExplorer()
+    depth = DepthExplorer(depth=10, width=256, activation="relu", init="he")
+    schemes = itertools.cycle(["xavier", "he", "default", "too small"])
     values = np.linspace(-0.5, 0.5, 17)
     return [
         ("BackwardExplorer, 100 nodes: one step", lambda i: explorer.step_forward() if explorer.step < explorer.steps else explorer.reset()),
@@ -62,6 +68,7 @@ def interactions():
         ("TrainingPlayground 2-16-16-1, 200 points: one step with drawing", lambda i: playground.step()),
         ("ConvExplorer 8x8: move a kernel slider", lambda i: setattr(conv.weight_sliders[1][1], "value", values[i % 17])),
         ("ConvExplorer 8x8: choose another pixel", lambda i: conv.select_pixel(i % 8, (3 * i) % 8)),
+        ("DepthExplorer 10 x 256, batch 256: choose another init", lambda i: depth.set(init=next(schemes))),
     ]
 
 
@@ -69,11 +76,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
-    print(f"| interaction | median (ms) | worst (ms) | under {TARGET_MS} ms |")
+    print("| interaction | median (ms) | worst (ms) | under its target |")
     print("|---|---:|---:|:---:|")
     for name, interaction in interactions():
         median, worst = milliseconds(interaction, args.repeats)
-        print(f"| {name} | {median:.1f} | {worst:.1f} | {'yes' if median < TARGET_MS else 'NO'} |")
+        target = TARGETS_MS.get(name, TARGET_MS)
+        print(f"| {name} | {median:.1f} | {worst:.1f} | {'yes' if median < target else 'NO'} ({target} ms) |")
 
 
 if __name__ == "__main__":
