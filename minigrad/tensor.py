@@ -742,21 +742,23 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     # ------------------------------------------------------------------ indexing
 
     def __getitem__(self, index):
-        index = _numpy_index(index)
+        basic, index = _torch_index(_numpy_index(index))
         a = self.data
         try:
-            data = a[index]
+            data = (a if basic is None else a[basic])[index]
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor of shape {a.shape})") from None
         fancy = _has_array(index)
 
         def grad_fn(g):
             grad = np.zeros_like(a)
+            # a[basic] is a view: writing into it writes into grad.
+            target = grad if basic is None else grad[basic]
             if fancy:
                 # Repeated indices must add up, which plain assignment would not do.
-                np.add.at(grad, index, g)
+                np.add.at(target, index, g)
             else:
-                grad[index] = g
+                target[index] = g
             return (grad,)
 
         return _result(data, (self,), "getitem", grad_fn)
@@ -767,7 +769,9 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
                 "setitem: writing into a tensor that is part of a graph would make its gradients wrong; "
                 "build a new tensor with where(condition, a, b) or masked_fill(mask, value) instead"
             )
-        self.data[_numpy_index(index)] = value.data if isinstance(value, Tensor) else value
+        basic, index = _torch_index(_numpy_index(index))
+        # a[basic] is a view, so writing into it writes into the tensor.
+        (self.data if basic is None else self.data[basic])[index] = value.data if isinstance(value, Tensor) else value
 
     def masked_fill(self, mask, value):
         """A copy with ``value`` where ``mask`` is true; no gradient flows through the filled places."""
@@ -1097,6 +1101,43 @@ def _numpy_index_part(part):
     if isinstance(part, list):
         return np.asarray(part)
     return part
+
+
+def _torch_index(index):
+    """PyTorch's axis placement as ``(basic, rest)``, with PyTorch's ``a[index]`` equal to ``a[basic][rest]``.
+
+    PyTorch takes integers first, as selections that drop their axis, and then indexes what is left
+    with the arrays. NumPy counts an integer as one more array index, and arrays that a slice
+    separates put their axes first: on a (2, 3, 4) tensor ``x[1, :, [0, 0]]`` is (3, 2) in PyTorch,
+    (2, 3) in NumPy. Without both an integer and an array the two agree: ``basic`` is None.
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+
+    def is_integer(part):
+        if isinstance(part, np.ndarray):
+            return part.ndim == 0 and part.dtype.kind in "iu"
+        return isinstance(part, numbers.Integral) and not isinstance(part, (bool, np.bool_))
+
+    def is_array(part):
+        return isinstance(part, np.ndarray) and part.ndim > 0
+
+    if not (any(map(is_integer, parts)) and any(map(is_array, parts))):
+        return None, index
+    basic, rest = [], []
+    for part in parts:
+        if is_integer(part):
+            basic.append(int(part))  # a 0-d array would make a[basic] a copy, not a view
+        elif is_array(part):
+            # A boolean mask stands for as many axes as it has.
+            basic.extend([slice(None)] * (part.ndim if part.dtype.kind == "b" else 1))
+            rest.append(part)
+        elif part is Ellipsis:
+            basic.append(part)
+            rest.append(part)
+        else:  # a slice, or None, whose new axis the second step keeps whole
+            basic.append(part)
+            rest.append(slice(None))
+    return tuple(basic), tuple(rest)
 
 
 def _has_array(index):
