@@ -2,9 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
 
-from minigrad import Value
+from minigrad import Tensor, Value
 from tests.lecture_value import LectureValue, lecture_neuron, lesson02_value, lesson03_value
 from widgets import BackwardExplorer
 
@@ -171,10 +172,6 @@ def test_a_legend_says_what_the_colours_mean():
 
 
 def test_a_large_tensor_shows_its_range_in_words():
-    import numpy as np
-
-    from minigrad import Tensor
-
     x = Tensor(np.linspace(-1.0, 2.375, 12).reshape(3, 4), requires_grad=True, label="x")
     explorer = BackwardExplorer((x * 2.0).sum())
     assert ">data min -1.0, max 2.375<" in explorer.svg  # not "[-1.0, 2.375]", which reads as two elements

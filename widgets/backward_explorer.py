@@ -11,7 +11,6 @@ import html
 import operator
 
 import ipywidgets
-import numpy as np
 
 from minigrad import Value, dot
 from widgets import graph, svg
