@@ -400,7 +400,7 @@ def _class_targets(op, input, target, weight, ignore_index, label_smoothing, red
     log-probability in the loss (``losses = -(Q * logp).sum(axis)``), the divisor of the mean, and
     for class indices each sample's class (``index``, along the class axis) and weight. Without
     label smoothing Q is None: it would hold only those weights, at those classes, and gathering
-    them is the faster way.
+    them is the faster way; the weights are None too when every one is 1.
 
     Class-index targets (an integer tensor without the class axis) put ``weight[y]`` on each
     sample's class; PyTorch's mean divides by the sum of those weights, so ignored samples
@@ -445,8 +445,12 @@ def _class_targets(op, input, target, weight, ignore_index, label_smoothing, red
     if target.shape != input.shape[:axis] + input.shape[axis + 1 :]:
         raise ValueError(misfit)
     labels = target.data
+    outside = (labels < 0) | (labels >= classes)
+    if weight is None and not label_smoothing and not 0 <= ignore_index < classes and not outside.any():
+        # Every sample counts, with weight 1: the common case, as cheap as plain indexing.
+        return axis, None, labels.size, np.expand_dims(labels, axis), None
     valid = labels != ignore_index
-    outside = valid & ((labels < 0) | (labels >= classes))
+    outside &= valid
     if np.any(outside):
         raise IndexError(
             f"{op}: class label {labels[outside].flat[0]} is out of range for {classes} classes (0 to {classes - 1})"
@@ -500,7 +504,8 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     total = exp.sum(axis=axis, keepdims=True)
     log_total = np.log(total)
     if q is None:
-        losses = ((log_total - np.take_along_axis(shifted, index, axis)) * per_sample).squeeze(axis)
+        losses = log_total - np.take_along_axis(shifted, index, axis)
+        losses = (losses if per_sample is None else losses * per_sample).squeeze(axis)
     else:
         log_p = shifted - log_total
         losses = -(q * log_p).sum(axis=axis)
@@ -510,8 +515,12 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
         g = _per_sample(g, reduction, divisor, axis)
         # The slope of -sum(q log softmax(z)) is softmax(z) sum(q) - q.
         if q is None:
-            d_input = exp / total * per_sample
-            np.put_along_axis(d_input, index, np.take_along_axis(d_input, index, axis) - per_sample, axis)
+            d_input = exp / total
+            if per_sample is None:
+                np.put_along_axis(d_input, index, np.take_along_axis(d_input, index, axis) - 1, axis)
+            else:
+                d_input *= per_sample
+                np.put_along_axis(d_input, index, np.take_along_axis(d_input, index, axis) - per_sample, axis)
             return (g * d_input,)
         d_input = g * (exp / total * q.sum(axis=axis, keepdims=True) - q)
         if not probability_targets:
@@ -532,11 +541,13 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     if target.dtype.kind not in "iu":
         raise TypeError(f"nll_loss: target must hold class indices, an integer dtype such as int64, not {target.dtype}")
     axis, _, divisor, index, per_sample = _class_targets("nll_loss", input, target, weight, ignore_index, 0.0, reduction)
-    losses = -(np.take_along_axis(input.data, index, axis) * per_sample).squeeze(axis)
+    losses = -np.take_along_axis(input.data, index, axis)
+    losses = (losses if per_sample is None else losses * per_sample).squeeze(axis)
 
     def grad_fn(g):
         d_input = np.zeros_like(input.data)
-        np.put_along_axis(d_input, index, -_per_sample(g, reduction, divisor, axis) * per_sample, axis)
+        share = -_per_sample(g, reduction, divisor, axis)
+        np.put_along_axis(d_input, index, share if per_sample is None else share * per_sample, axis)
         return (d_input,)
 
     return _result(_reduced_by(losses, reduction, divisor), (input,), "nll_loss", grad_fn)
