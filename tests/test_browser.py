@@ -416,7 +416,7 @@ print("held:", repr(shown["playground"].lr_slider.value), repr(shown["playground
       repr(shown["descent"].lr), shown["descent_rosenbrock"].lr, shown["descent_1d"].momentum,
       shown["conv"].preset, shown["conv"].kernel.sum(), shown["neuron_xor"].lr)
 """
-HELD_EXPECTED = "held: 0.3 0.11 0.11 0.1 0.95 blur 1.0 0.3"
+HELD_EXPECTED = "held: 0.3 0.11 0.11 0.3 0.95 blur 1.0 0.3"
 
 # Every problem a learner would see in one explorer's output area, as a list of sentences.
 LAYOUT_PROBLEMS = """area => {
@@ -472,7 +472,8 @@ def set_output_width(page, notebook, width):
         if abs(shown - width) < 1:
             return
         viewport = page.viewport_size
-        page.set_viewport_size({"width": int(round(viewport["width"] + width - shown)), "height": viewport["height"]})
+        # Tall enough that the largest explorer is photographed whole.
+        page.set_viewport_size({"width": int(round(viewport["width"] + width - shown)), "height": 1600})
         page.wait_for_timeout(500)  # JupyterLab lays the panel out again on resize
     pytest.fail(f"could not make the output area {width} px wide (it is {shown} px)")
 

@@ -197,14 +197,20 @@ def test_the_network_edges_grow_with_the_weights():
 def test_play_ticks_buttons_and_methods():
     playground = TrainingPlayground()
     playground.player.value += 1
+    assert playground.step_count == 1  # nothing timed yet: the first tick runs one step
+    per_tick = playground.steps_per_tick
     playground.player.value += 1
-    assert playground.step_count == 2
+    assert playground.step_count == 1 + per_tick
     playground.step_button.click()
-    assert playground.step_count == 3
+    assert playground.step_count == 2 + per_tick
     playground.play()
-    assert playground.player.playing
+    assert playground.player.playing and playground.play_button.value
+    assert playground.play_button.description == "pause"
+    playground.play_button.value = False
+    assert not playground.player.playing and playground.play_button.description == "play"
+    playground.play_button.value = True
     playground.pause()
-    assert not playground.player.playing
+    assert not playground.player.playing and not playground.play_button.value
     playground.reset_button.click()
     assert playground.step_count == 0 and playground.player.value == 0 and len(playground.history) == 1
     playground.player.value += 1
@@ -243,3 +249,18 @@ def test_a_learning_rate_from_code_is_the_one_used_and_shown(lr):
     assert playground.optimizer.lr == lr
     playground.lr_slider.set_state({"index": playground.lr_slider.index})
     assert playground.lr_slider.value == lr
+
+
+def test_a_tick_runs_as_many_steps_as_fit_in_its_budget():
+    playground = TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16)
+    playground.play()
+    playground.player.value += 1  # one step, timed
+    per_tick = playground.steps_per_tick
+    assert per_tick > 1  # a 2-16-16-1 step and a redraw take far less than the 80 ms budget
+    start = playground.step_count
+    playground.player.value += 1
+    assert playground.step_count - start == per_tick
+    assert playground.player.interval >= 100  # at most ten ticks a second, never queued up
+    assert playground.steps_per_second > 0  # measured from the first tick to the second
+    status = playground.status.value
+    assert "steps/s" in status and f"{per_tick} per redraw" in status  # what this redraw covered

@@ -117,7 +117,7 @@ SURFACES = {
             0.001,
             ((1.0, 1.0),),
             log_colour=True,
-            adam_lr=0.1,
+            adam_lr=0.3,
         ),
         Surface(
             "line_fit",

@@ -36,6 +36,9 @@ from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, Scale, diverging, diverg
 DATASETS = ("circle", "xor", "gaussians", "spiral", "moons")
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 MODES = ("tensor", "scalar")
+TICK_BUDGET_MS = 80  # training and one redraw per Play tick, ticks 100 ms apart: 10 redraws a second
+MAX_STEPS_PER_TICK = 500
+
 # L2 rates to choose from, as TensorFlow Playground offers them: a log scale, and 0 for none.
 L2_RATES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 _ACTIVATION_MODULES = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -105,8 +108,12 @@ class TrainingPlayground(Explorer):
     State, readable from Python: ``model``, ``optimizer``, ``history`` (one dict per step, step 0
     being the untrained model: step, train_loss, test_loss, train_accuracy, test_accuracy),
     ``step_count``, ``last_batch`` (the (X, y) arrays of the latest step), the data (``X_train``,
-    ``y_train``, ``X_test``, ``y_test``) and ``ms_per_step`` (what one Play tick took lately: a
-    training step and a redraw, in milliseconds).
+    ``y_train``, ``X_test``, ``y_test``), ``ms_per_step`` (a training step and a redraw, lately, in
+    milliseconds), ``steps_per_tick`` (how many steps each Play tick runs before it redraws) and
+    ``steps_per_second`` (what playing reached lately, measured between ticks, or None).
+
+    Playing runs as many steps per tick as fit in about 80 ms with the redraw, so that the pictures
+    change at least ten times a second however fast a single step is.
     Methods: ``step(n=1)``, ``reset()``, ``play()``, ``pause()``, ``layer_weights()``.
 
     Changing the dataset, noise, split, network, activation, mode or seed resets the training;
@@ -139,7 +146,7 @@ class TrainingPlayground(Explorer):
         if l2 not in L2_RATES:
             raise ValueError(f"l2 must be one of {L2_RATES}, got {l2!r}")
         self.n_samples, self.grid_size = n_samples, grid_size
-        self.ms_per_step = None
+        self.ms_per_step, self.steps_per_tick, self.steps_per_second, self._last_tick = None, 1, None, None
         self._quiet = False
 
         wide, label = widgets.Layout(width="290px"), {"description_width": "90px"}
@@ -325,6 +332,7 @@ class TrainingPlayground(Explorer):
         self._batches = None
         self.last_batch = None
         self.history, self.step_count, self.ms_per_step = [], 0, None
+        self.steps_per_tick, self.steps_per_second, self._last_tick = 1, None, None
         self._diverged = False
         self._record()
         self._draw()
@@ -347,10 +355,11 @@ class TrainingPlayground(Explorer):
             done += 1
         trained = time.perf_counter()
         self._draw()
-        # What one Play tick costs: a step (the mean over this call's steps) and one redraw.
-        self.ms_per_step = ((trained - start) / max(done, 1) + time.perf_counter() - trained) * 1000
+        drawn = time.perf_counter()
+        train_ms, draw_ms = (trained - start) / max(done, 1) * 1000, (drawn - trained) * 1000
+        self.ms_per_step = train_ms + draw_ms
         self._draw_status()
-        self._pace_player()
+        self._pace_player(train_ms, draw_ms)
 
     def play(self):
         """Start training: the Play widget then runs one step per tick."""
@@ -436,11 +445,21 @@ class TrainingPlayground(Explorer):
 
     def _on_tick(self, change):
         if not self._quiet and change.new > change.old:
-            self.step()
+            now = time.perf_counter()
+            if self._last_tick is not None and now - self._last_tick[0] < 1.0:
+                rate = self._last_tick[1] / (now - self._last_tick[0])
+                previous = self.steps_per_second
+                self.steps_per_second = rate if previous is None else 0.7 * previous + 0.3 * rate
+            steps = self.steps_per_tick
+            self._last_tick = (now, steps)
+            self.step(steps)
 
-    def _pace_player(self):
-        """Let Play tick no faster than a step and its redraw take, so ticks never queue up."""
-        interval = max(50, math.ceil(self.ms_per_step * 1.25 / 10) * 10)
+    def _pace_player(self, train_ms, draw_ms):
+        """Fit the steps of one tick and its redraw into TICK_BUDGET_MS, and let Play tick no faster
+        than they take, so that ticks never queue up."""
+        self.steps_per_tick = max(1, min(MAX_STEPS_PER_TICK, int((TICK_BUDGET_MS - draw_ms) / max(train_ms, 1e-3))))
+        tick_ms = self.steps_per_tick * train_ms + draw_ms
+        interval = max(100, math.ceil(tick_ms * 1.25 / 10) * 10)
         if abs(interval - self.player.interval) > 0.2 * self.player.interval:
             self.player.interval = interval
 
@@ -462,7 +481,9 @@ class TrainingPlayground(Explorer):
             f"step {self.step_count} &middot; loss: train {last['train_loss']:.3f}, test {last['test_loss']:.3f}"
             f" &middot; accuracy: train {last['train_accuracy']:.0%}, test {last['test_accuracy']:.0%}"
         )
-        if self.ms_per_step is not None:
+        if self.steps_per_second is not None and self.player.playing:
+            text += f" &middot; {self.steps_per_second:.0f} steps/s, {self.steps_per_tick} per redraw"
+        elif self.ms_per_step is not None:
             text += f" &middot; {self.ms_per_step:.1f} ms per step and redraw"
         if self.mode == "scalar":
             text += (
