@@ -1111,23 +1111,14 @@ def _torch_index(index):
     separates put their axes first: on a (2, 3, 4) tensor ``x[1, :, [0, 0]]`` is (3, 2) in PyTorch,
     (2, 3) in NumPy. Without both an integer and an array the two agree: ``basic`` is None.
     """
-    parts = index if isinstance(index, tuple) else (index,)
-
-    def is_integer(part):
-        if isinstance(part, np.ndarray):
-            return part.ndim == 0 and part.dtype.kind in "iu"
-        return isinstance(part, numbers.Integral) and not isinstance(part, (bool, np.bool_))
-
-    def is_array(part):
-        return isinstance(part, np.ndarray) and part.ndim > 0
-
-    if not (any(map(is_integer, parts)) and any(map(is_array, parts))):
+    # One part cannot be both: the common x[i] and x[a:b] return at once.
+    if not isinstance(index, tuple) or not (any(map(_is_integer, index)) and any(map(_is_array, index))):
         return None, index
     basic, rest = [], []
-    for part in parts:
-        if is_integer(part):
+    for part in index:
+        if _is_integer(part):
             basic.append(int(part))  # a 0-d array would make a[basic] a copy, not a view
-        elif is_array(part):
+        elif _is_array(part):
             # A boolean mask stands for as many axes as it has.
             basic.extend([slice(None)] * (part.ndim if part.dtype.kind == "b" else 1))
             rest.append(part)
@@ -1138,6 +1129,16 @@ def _torch_index(index):
             basic.append(part)
             rest.append(slice(None))
     return tuple(basic), tuple(rest)
+
+
+def _is_integer(part):
+    if isinstance(part, np.ndarray):
+        return part.ndim == 0 and part.dtype.kind in "iu"
+    return isinstance(part, numbers.Integral) and not isinstance(part, (bool, np.bool_))
+
+
+def _is_array(part):
+    return isinstance(part, np.ndarray) and part.ndim > 0
 
 
 def _has_array(index):
