@@ -1013,7 +1013,8 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
         try:
             np.copyto(self.data, np.broadcast_to(src.data, self.shape), casting="unsafe")
         except ValueError:
-            raise RuntimeError(f"copy_: a source of shape {src.shape} does not broadcast to shape {self.shape}") from None
+            message = f"copy_: a source of shape {src.shape} does not broadcast to shape {self.shape}"
+            raise RuntimeError(message) from None
         return self
 
     def fill_(self, value):

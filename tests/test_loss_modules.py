@@ -6,9 +6,8 @@ import pytest
 import torch
 
 import minigrad
-import minigrad.nn as nn
 import minigrad.nn.functional as F
-from minigrad import gradcheck
+from minigrad import gradcheck, nn
 
 REDUCTIONS = ["mean", "sum", "none"]
 rng = np.random.default_rng(0)
@@ -64,7 +63,11 @@ def test_regression_losses_match_torch(name, options, reduction):
     if name in ("MSELoss", "HuberLoss") or options.get("beta", 1.0) > 0:
         kind = {"L1Loss": "l1_loss", "MSELoss": "mse_loss", "SmoothL1Loss": "smooth_l1_loss", "HuberLoss": "huber_loss"}
         fn = getattr(F, kind[name])
-        _gradcheck(lambda a, b: fn(a, b, reduction=reduction, **options), minigrad.tensor(x, requires_grad=True), minigrad.tensor(t, requires_grad=True))
+        _gradcheck(
+            lambda a, b: fn(a, b, reduction=reduction, **options),
+            minigrad.tensor(x, requires_grad=True),
+            minigrad.tensor(t, requires_grad=True),
+        )
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -74,7 +77,12 @@ def test_bce_matches_torch_with_and_without_weight(weighted, reduction):
     t = rng.uniform(0, 1, (6, 3))
     w = rng.uniform(0.5, 2, (3,))
     ours_w, torch_w = _both(w) if weighted else (None, None)
-    _compare(nn.BCELoss(ours_w, reduction=reduction), torch.nn.BCELoss(torch_w, reduction=reduction), [_both(p, True), _both(t, True)], [0, 1])
+    _compare(
+        nn.BCELoss(ours_w, reduction=reduction),
+        torch.nn.BCELoss(torch_w, reduction=reduction),
+        [_both(p, True), _both(t, True)],
+        [0, 1],
+    )
     _gradcheck(
         lambda a, b: F.binary_cross_entropy(a, b, ours_w, reduction=reduction),
         minigrad.tensor(p, requires_grad=True),
@@ -135,11 +143,18 @@ def test_cross_entropy_with_class_indices_matches_torch(shape, target_shape, wei
     z, y = rng.standard_normal(shape) * 3, _labels(target_shape, classes, ignore)
     w = rng.uniform(0.2, 3, (classes,))
     ours_w, torch_w = _both(w) if weighted else (None, None)
-    options = dict(reduction=reduction, label_smoothing=smoothing)
+    options = {"reduction": reduction, "label_smoothing": smoothing}
     if ignore is not None:
         options["ignore_index"] = ignore
-    _compare(nn.CrossEntropyLoss(ours_w, **options), torch.nn.CrossEntropyLoss(torch_w, **options), [_both(z, True), _both(y)], [0])
-    _gradcheck(lambda a: F.cross_entropy(a, minigrad.tensor(y), ours_w, **options), minigrad.tensor(z, requires_grad=True))
+    _compare(
+        nn.CrossEntropyLoss(ours_w, **options),
+        torch.nn.CrossEntropyLoss(torch_w, **options),
+        [_both(z, True), _both(y)],
+        [0],
+    )
+    _gradcheck(
+        lambda a: F.cross_entropy(a, minigrad.tensor(y), ours_w, **options), minigrad.tensor(z, requires_grad=True)
+    )
 
 
 @pytest.mark.parametrize("shape", [(7, 4), (4,), (3, 4, 2, 2)])
@@ -153,8 +168,13 @@ def test_cross_entropy_with_probability_targets_matches_torch(shape, weighted, s
     q /= q.sum(axis=axis, keepdims=True)
     w = rng.uniform(0.2, 3, (shape[axis],))
     ours_w, torch_w = _both(w) if weighted else (None, None)
-    options = dict(reduction=reduction, label_smoothing=smoothing)
-    _compare(nn.CrossEntropyLoss(ours_w, **options), torch.nn.CrossEntropyLoss(torch_w, **options), [_both(z, True), _both(q, True)], [0, 1])
+    options = {"reduction": reduction, "label_smoothing": smoothing}
+    _compare(
+        nn.CrossEntropyLoss(ours_w, **options),
+        torch.nn.CrossEntropyLoss(torch_w, **options),
+        [_both(z, True), _both(q, True)],
+        [0, 1],
+    )
     _gradcheck(
         lambda a, b: F.cross_entropy(a, b, ours_w, **options),
         minigrad.tensor(z, requires_grad=True),
@@ -173,7 +193,7 @@ def test_nll_loss_matches_torch(shape, target_shape, weighted, ignore, reduction
     y = _labels(target_shape, classes, ignore)
     w = rng.uniform(0.2, 3, (classes,))
     ours_w, torch_w = _both(w) if weighted else (None, None)
-    options = dict(reduction=reduction) if ignore is None else dict(reduction=reduction, ignore_index=ignore)
+    options = {"reduction": reduction} if ignore is None else {"reduction": reduction, "ignore_index": ignore}
     _compare(nn.NLLLoss(ours_w, **options), torch.nn.NLLLoss(torch_w, **options), [_both(z, True), _both(y)], [0])
     _gradcheck(lambda a: F.nll_loss(a, minigrad.tensor(y), ours_w, **options), minigrad.tensor(z, requires_grad=True))
 
@@ -185,7 +205,10 @@ def test_the_weighted_mean_divides_by_the_sum_of_the_weights_counted():
     # Each sample's loss is log 2; weighted sum 7 log 2 over weights 1 + 3 + 3 is log 2 itself.
     assert F.cross_entropy(z, y, w).item() == pytest.approx(np.log(2))
     assert F.cross_entropy(z, minigrad.tensor([0, -100, 1]), w).item() == pytest.approx(np.log(2))
-    for ours, theirs in ((F.nll_loss, torch.nn.functional.nll_loss), (F.cross_entropy, torch.nn.functional.cross_entropy)):
+    for ours, theirs in (
+        (F.nll_loss, torch.nn.functional.nll_loss),
+        (F.cross_entropy, torch.nn.functional.cross_entropy),
+    ):
         a, b = _both(np.zeros((3, 2)), True)
         ignored = [-100, -100, -100]
         loss, torch_loss = ours(a, minigrad.tensor(ignored)), theirs(b, torch.tensor(ignored))
@@ -237,18 +260,66 @@ def test_reprs_and_state_dicts_are_torchs():
     "call, error, message",
     [
         (lambda: nn.MSELoss(reduction="avg"), ValueError, "MSELoss: reduction must be 'mean', 'sum' or 'none'"),
-        (lambda: nn.L1Loss()(minigrad.zeros(3, 1), minigrad.zeros(3)), ValueError, r"l1_loss: target of shape \(3,\) does not match input of shape \(3, 1\)"),
-        (lambda: F.smooth_l1_loss(minigrad.zeros(2), minigrad.zeros(2), beta=-1.0), ValueError, "smooth_l1_loss: beta must be >= 0"),
-        (lambda: F.huber_loss(minigrad.zeros(2), minigrad.zeros(2), delta=-1.0), ValueError, "huber_loss: delta must be >= 0"),
-        (lambda: nn.BCELoss(minigrad.ones(4))(minigrad.zeros(2, 3), minigrad.zeros(2, 3)), ValueError, r"binary_cross_entropy: weight of shape \(4,\) does not broadcast to \(2, 3\)"),
-        (lambda: nn.BCEWithLogitsLoss(pos_weight=minigrad.ones(2))(minigrad.zeros(2, 3), minigrad.zeros(2, 3)), ValueError, r"binary_cross_entropy_with_logits: pos_weight of shape \(2,\) does not broadcast to \(2, 3\)"),
-        (lambda: nn.CrossEntropyLoss(minigrad.ones(2))(minigrad.zeros(4, 3), minigrad.tensor([0, 1, 2, 0])), ValueError, r"cross_entropy: weight of shape \(2,\) must hold one weight per class, \(3,\)"),
-        (lambda: nn.CrossEntropyLoss()(minigrad.zeros(4, 3), minigrad.tensor([0, 1, 3, 0])), IndexError, "cross_entropy: class label 3 is out of range for 3 classes"),
-        (lambda: nn.CrossEntropyLoss(ignore_index=0)(minigrad.zeros(2, 3), minigrad.tensor([-1, 0])), IndexError, "cross_entropy: class label -1 is out of range"),
-        (lambda: nn.CrossEntropyLoss()(minigrad.zeros(4, 3), minigrad.zeros(4, 2)), ValueError, r"cross_entropy: probability targets of shape \(4, 2\) must have the shape of input, \(4, 3\)"),
-        (lambda: nn.CrossEntropyLoss()(minigrad.zeros(4, 3), minigrad.tensor([0, 1])), ValueError, r"cross_entropy: target of shape \(2,\) does not fit input of shape \(4, 3\)"),
-        (lambda: nn.CrossEntropyLoss(label_smoothing=1.5)(minigrad.zeros(2, 3), minigrad.tensor([0, 1])), ValueError, "cross_entropy: label_smoothing must be between 0.0 and 1.0"),
-        (lambda: nn.NLLLoss()(minigrad.zeros(2, 3), minigrad.zeros(2, 3)), TypeError, "nll_loss: target must hold class indices"),
+        (
+            lambda: nn.L1Loss()(minigrad.zeros(3, 1), minigrad.zeros(3)),
+            ValueError,
+            r"l1_loss: target of shape \(3,\) does not match input of shape \(3, 1\)",
+        ),
+        (
+            lambda: F.smooth_l1_loss(minigrad.zeros(2), minigrad.zeros(2), beta=-1.0),
+            ValueError,
+            "smooth_l1_loss: beta must be >= 0",
+        ),
+        (
+            lambda: F.huber_loss(minigrad.zeros(2), minigrad.zeros(2), delta=-1.0),
+            ValueError,
+            "huber_loss: delta must be >= 0",
+        ),
+        (
+            lambda: nn.BCELoss(minigrad.ones(4))(minigrad.zeros(2, 3), minigrad.zeros(2, 3)),
+            ValueError,
+            r"binary_cross_entropy: weight of shape \(4,\) does not broadcast to \(2, 3\)",
+        ),
+        (
+            lambda: nn.BCEWithLogitsLoss(pos_weight=minigrad.ones(2))(minigrad.zeros(2, 3), minigrad.zeros(2, 3)),
+            ValueError,
+            r"binary_cross_entropy_with_logits: pos_weight of shape \(2,\) does not broadcast to \(2, 3\)",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss(minigrad.ones(2))(minigrad.zeros(4, 3), minigrad.tensor([0, 1, 2, 0])),
+            ValueError,
+            r"cross_entropy: weight of shape \(2,\) must hold one weight per class, \(3,\)",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss()(minigrad.zeros(4, 3), minigrad.tensor([0, 1, 3, 0])),
+            IndexError,
+            "cross_entropy: class label 3 is out of range for 3 classes",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss(ignore_index=0)(minigrad.zeros(2, 3), minigrad.tensor([-1, 0])),
+            IndexError,
+            "cross_entropy: class label -1 is out of range",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss()(minigrad.zeros(4, 3), minigrad.zeros(4, 2)),
+            ValueError,
+            r"cross_entropy: probability targets of shape \(4, 2\) must have the shape of input, \(4, 3\)",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss()(minigrad.zeros(4, 3), minigrad.tensor([0, 1])),
+            ValueError,
+            r"cross_entropy: target of shape \(2,\) does not fit input of shape \(4, 3\)",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss(label_smoothing=1.5)(minigrad.zeros(2, 3), minigrad.tensor([0, 1])),
+            ValueError,
+            "cross_entropy: label_smoothing must be between 0.0 and 1.0",
+        ),
+        (
+            lambda: nn.NLLLoss()(minigrad.zeros(2, 3), minigrad.zeros(2, 3)),
+            TypeError,
+            "nll_loss: target must hold class indices",
+        ),
         (lambda: nn.NLLLoss(weight=[1.0, 2.0]), TypeError, "NLLLoss: weight must be a Tensor or None, got list"),
     ],
 )

@@ -422,7 +422,10 @@ def _class_targets(op, input, target, weight, ignore_index, label_smoothing, red
     if weight is not None:
         w = weight.data if not isinstance(weight, np.ndarray) else weight
         if w.shape != (classes,):
-            raise ValueError(f"{op}: weight of shape {w.shape} must hold one weight per class, ({classes},), for input of shape {input.shape}")
+            raise ValueError(
+                f"{op}: weight of shape {w.shape} must hold one weight per class, ({classes},), "
+                f"for input of shape {input.shape}"
+            )
     along = (classes,) + (1,) * (input.ndim - axis - 1)  # the class weights, broadcast along the class axis
     if target.dtype.kind == "f":
         if target.shape == input.shape[:axis] + input.shape[axis + 1 :]:
@@ -441,7 +444,9 @@ def _class_targets(op, input, target, weight, ignore_index, label_smoothing, red
             q = q * w.reshape(along)
         return axis, q, q.size // classes, None, None
     if target.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold class indices (an integer dtype such as int64) or probabilities, not {target.dtype}")
+        raise TypeError(
+            f"{op}: target must hold class indices (an integer dtype such as int64) or probabilities, not {target.dtype}"
+        )
     if target.shape != input.shape[:axis] + input.shape[axis + 1 :]:
         raise ValueError(misfit)
     labels = target.data
@@ -456,7 +461,10 @@ def _class_targets(op, input, target, weight, ignore_index, label_smoothing, red
             f"{op}: class label {labels[outside].flat[0]} is out of range for {classes} classes (0 to {classes - 1})"
         )
     index = np.expand_dims(np.where(valid, labels, 0), axis)
-    per_sample = valid.astype(input.dtype) if weight is None else np.where(valid, w.astype(input.dtype)[index.squeeze(axis)], 0)
+    if weight is None:
+        per_sample = valid.astype(input.dtype)
+    else:
+        per_sample = np.where(valid, w.astype(input.dtype)[index.squeeze(axis)], 0)
     per_sample = np.expand_dims(per_sample, axis)
     if not label_smoothing:
         return axis, None, per_sample.sum(), index, per_sample
@@ -527,7 +535,8 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
             return (d_input,)
         d_target = -g * (1 - label_smoothing) * log_p
         if weight is not None:
-            d_target = d_target * (weight.data if not isinstance(weight, np.ndarray) else weight).reshape(q.shape[axis], *(1,) * (q.ndim - axis - 1))
+            w = weight.data if not isinstance(weight, np.ndarray) else weight
+            d_target = d_target * w.reshape(q.shape[axis], *(1,) * (q.ndim - axis - 1))
         return d_input, d_target.astype(target.dtype, copy=False)
 
     # Class indices are no parents: the graph shows the one tensor a gradient can reach.
@@ -540,7 +549,9 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     (``log_softmax``'s output); the mean divides by the sum of the weights of the samples counted."""
     if target.dtype.kind not in "iu":
         raise TypeError(f"nll_loss: target must hold class indices, an integer dtype such as int64, not {target.dtype}")
-    axis, _, divisor, index, per_sample = _class_targets("nll_loss", input, target, weight, ignore_index, 0.0, reduction)
+    axis, _, divisor, index, per_sample = _class_targets(
+        "nll_loss", input, target, weight, ignore_index, 0.0, reduction
+    )
     losses = -np.take_along_axis(input.data, index, axis)
     losses = (losses if per_sample is None else losses * per_sample).squeeze(axis)
 

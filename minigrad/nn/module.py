@@ -263,7 +263,7 @@ def _check_module(container, place, value):
     if isinstance(value, type) and issubclass(value, Module):
         hint = f"; use nn.{name}() (an instance, with parentheses)"
     else:
-        import minigrad.nn as nn  # the layers import this module, so they are looked up only now
+        from minigrad import nn  # the layers import this module, so they are looked up only now
 
         key = str(name).replace("_", "").lower()
         matches = [m for m in nn.__all__ if m.lower() == key and isinstance(getattr(nn, m), type)]
