@@ -507,3 +507,79 @@ def test_every_explorer_fits_the_page_and_holds_its_values(lab, page, width, tmp
     expect(readout("descent", "lr")).to_have_text("0.11")
     expect(cell("descent").locator(".widget-html-content code").first).to_contain_text("lr 0.11:")
     expect(cell("conv").locator("select").first).to_have_value("blur")
+
+
+# ---------------------------------------------------------------------- speed, as the page sees it
+# Time from a key press on a slider to the first change of the explorer's drawing, measured in the
+# page: a keydown listener and a MutationObserver, both reading performance.now().
+ARM_LATENCY = """area => {
+    window.__latency = {start: null, end: null};
+    const begin = () => { window.__latency = {start: performance.now(), end: null}; };
+    area.addEventListener("keydown", begin, {capture: true, once: true});
+    area.addEventListener("mousedown", begin, {capture: true, once: true});
+    const observer = new MutationObserver(() => {
+        if (window.__latency.start !== null && window.__latency.end === null) { window.__latency.end = performance.now(); observer.disconnect(); }
+    });
+    for (const view of [...area.querySelectorAll(".widget-html svg")].map(svg => svg.closest(".widget-html")))
+        observer.observe(view, {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+COUNT_REDRAWS = """area => {
+    window.__redraws = 0;
+    const view = [...area.querySelectorAll(".widget-html svg")].find(svg => svg.textContent.includes("filled:")).closest(".widget-html");
+    new MutationObserver(() => { window.__redraws += 1; }).observe(view, {subtree: true, childList: true});
+}"""
+SPEED_EXPLORERS = {
+    "playground": ('TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16)', "step"),
+    "descent": ('DescentExplorer(surface="valley", optimizer="momentum")', "steps"),
+    "neuron": ("NeuronExplorer(hidden=2)", "h1_w1"),
+    "conv": ("ConvExplorer()", "digit"),
+}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MINIGRAD_BROWSER_BENCH"), reason="a benchmark: bench/browser_speed.py runs it (timings vary with load)"
+)
+def test_speed_in_the_browser(lab, page):
+    cells = [IMPORTS, *(f"shown[{name!r}] = {code}\nshown[{name!r}]" for name, (code, _) in SPEED_EXPLORERS.items())]
+    notebook = run_all_cells(page, lab.write_notebook("speed.ipynb", cells))
+    figures, slow = [], []
+    for index, (name, (_, label)) in enumerate(SPEED_EXPLORERS.items(), start=1):
+        area = notebook.locator(".jp-Cell").nth(index).locator(".jp-OutputArea-output").first
+        expect(area.locator(".widget-html svg").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+        area.scroll_into_view_if_needed()
+        if label == "step":  # the playground's own interaction: a training step and its redraw
+            button = area.get_by_role("button", name=re.compile("step"))
+            act = lambda press: button.click()
+        else:
+            handle = area.locator(".widget-slider").filter(
+                has=page.locator(".widget-label", has_text=re.compile(f"^{label}$"))).get_by_role("slider")
+            handle.focus()
+            act = lambda press: handle.press("ArrowRight" if press % 2 == 0 else "ArrowLeft")
+        times = []
+        for press in range(7):
+            area.evaluate(ARM_LATENCY)
+            act(press)
+            page.wait_for_function("window.__latency.end !== null", timeout=UI_TIMEOUT)
+            times.append(page.evaluate("window.__latency.end - window.__latency.start"))
+        median = sorted(times)[len(times) // 2]
+        figures.append(f"{name}: {label!r} to redrawn SVG, median of 7: {median:.0f} ms")
+        slow += [figures[-1]] if median >= 100 else []
+
+    # Playing the 2-16-16-1 playground for five seconds: steps and redraws per second, as shown.
+    area = notebook.locator(".jp-Cell").nth(1).locator(".jp-OutputArea-output").first
+    area.scroll_into_view_if_needed()
+    status = area.locator(".widget-html-content").filter(has_text=re.compile(r"^step \d+")).first
+    step_of = lambda: int(re.match(r"step (\d+)", status.inner_text()).group(1))
+    area.get_by_role("button", name=re.compile("play")).click()
+    page.wait_for_timeout(2000)  # the first ticks time a step and settle the steps per tick
+    area.evaluate(COUNT_REDRAWS)
+    first, started = step_of(), time.monotonic()
+    page.wait_for_timeout(5000)
+    last, elapsed = step_of(), time.monotonic() - started
+    redraws = page.evaluate("window.__redraws")
+    area.get_by_role("button", name=re.compile("pause")).click()
+    steps_per_second, redraws_per_second = (last - first) / elapsed, redraws / elapsed
+    figures.append(f"playground 2-16-16-1 playing: {steps_per_second:.0f} steps/s, {redraws_per_second:.1f} redraws/s")
+    print("\n" + "\n".join(figures))
+    slow += [figures[-1]] if steps_per_second < 100 or redraws_per_second < 10 else []
+    assert not slow, "below the targets (100 ms per interaction; 100 steps/s, 10 redraws/s):\n" + "\n".join(slow)

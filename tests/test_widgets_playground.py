@@ -1,6 +1,9 @@
 """TrainingPlayground, driven from Python as a learner's clicks would drive it."""
 
+import base64
 import re
+import struct
+import zlib
 
 import numpy as np
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from minigrad import Tensor, float64, nn
 from minigrad.nn import functional as F
 from minigrad.optim import SGD
+from widgets import svg as svg_module
 from widgets.playground import TrainingPlayground
 
 
@@ -148,15 +152,36 @@ def test_both_modes_train_alike_as_they_see_the_same_batches():
     assert "scalar mode" in scalar.status.value and "scalar mode" not in tensor.status.value
 
 
+def decode_png(uri):
+    """The pixels of an 8-bit RGB PNG without filters, as png_data_uri writes it, checked by its CRCs."""
+    data = base64.b64decode(uri.split(",", 1)[1])
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, offset = {}, 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
+        assert struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])[0] == zlib.crc32(kind + body)
+        chunks[kind], offset = body, offset + 12 + length
+    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert (depth, colour) == (8, 2)
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), dtype=np.uint8).reshape(height, 1 + 3 * width)
+    assert not rows[:, 0].any()  # filter type 0 on every row
+    return rows[:, 1:].reshape(height, width, 3).astype(float)
+
+
 def test_the_boundary_shows_the_heatmap_and_the_train_and_test_points():
     playground = TrainingPlayground(dataset="gaussians", grid_size=30)
     playground.step(20)
     svg = playground.boundary_svg()
     assert svg == playground.boundary_view.value
-    heatmap = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"/>', svg)
-    assert len(heatmap) >= 30 * 30
-    # The two classes sit on either side of the boundary: both colours appear.
-    assert len(set(heatmap)) > 20
+    (uri,) = re.findall(r'<image [^>]*href="(data:image/png;base64,[^"]+)"[^>]*class="heatmap"/>', svg)
+    pixels = decode_png(uri)
+    assert pixels.shape == (30, 30, 3)
+    # The model's output on the grid, row 0 at the top, in the colours of the points' classes.
+    expected = np.rint(svg_module.diverging_rgb(np.tanh(playground._grid_logits / 2), 2.0))
+    assert np.array_equal(pixels, expected.reshape(30, 30, 3))
+    reddish, bluish = pixels[..., 0] > pixels[..., 2] + 20, pixels[..., 2] > pixels[..., 0] + 20
+    assert reddish.any() and bluish.any()  # the two classes sit on either side of the boundary
     train, test = circles(svg, "train"), circles(svg, "test")
     assert (len(train), len(test)) == (len(playground.X_train), len(playground.X_test))
     assert all('stroke="white"' in c for c in train) and all('fill="white"' in c for c in test)

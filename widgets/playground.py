@@ -31,7 +31,7 @@ from minigrad.nn import functional as F
 from minigrad.nn import scalar
 from minigrad.optim import SGD
 from widgets.base import ExactSlider, Explorer, RateSlider
-from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, Scale, diverging, diverging_array
+from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, Scale, diverging, diverging_array, diverging_rgb
 
 DATASETS = ("circle", "xor", "gaussians", "spiral", "moons")
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
@@ -500,7 +500,7 @@ class TrainingPlayground(Explorer):
         size = BOUNDARY_SIZE
         drawing = Drawing(size, size)
         # sigmoid(z) - 1/2 = tanh(z / 2) / 2; the scale keeps the colours light enough for the points.
-        drawing.grid(diverging_array(np.tanh(self._grid_logits / 2), 2.0), 0, 0, size, size)
+        drawing.image_grid(diverging_rgb(np.tanh(self._grid_logits / 2), 2.0), 0, 0, size, size, class_="heatmap")
         (x0, x1), (y0, y1) = self.domain
         sx, sy = Scale((x0, x1), (0, size)), Scale((y0, y1), (size, 0))
         for X, y, kind in ((self.X_train, self.y_train, "train"), (self.X_test, self.y_test, "test")):
