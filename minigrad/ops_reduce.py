@@ -237,7 +237,9 @@ class ReduceOps:
         axis = _dim("topk", dim, self.ndim)
         a = self.data.reshape(1) if self.ndim == 0 else self.data
         if not isinstance(k, numbers.Integral) or isinstance(k, bool) or not 0 <= k <= a.shape[axis]:
-            raise ValueError(f"topk: k must be an integer from 0 to {a.shape[axis]} (dim {dim} of shape {self.shape}), got {k!r}")
+            raise ValueError(
+                f"topk: k must be an integer from 0 to {a.shape[axis]} (dim {dim} of shape {self.shape}), got {k!r}"
+            )
         indices = np.take(_sort_indices(a, axis, largest), np.arange(k), axis=axis)
         values = self._take_along(indices, axis, "topk")
         return topk_result(values, _core.Tensor._wrap(indices.astype(_core.int64)))
