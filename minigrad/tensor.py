@@ -7,6 +7,9 @@ Broadcasting works in every elementwise op, and each rule sums its gradient back
 shape (``_unbroadcast``).
 
 Sections: creation, elementwise, reduce, movement, indexing and joining, activations, backward.
+More ops come from mixins ``Tensor`` inherits, one module per kind: ``ops_elementwise`` (elementwise
+math and activations), ``ops_reduce`` (reductions and scans), ``ops_movement`` (movement and indexing).
+Result dtypes follow PyTorch's type promotion (``_result_dtype``).
 """
 
 import functools
