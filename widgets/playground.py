@@ -128,7 +128,7 @@ class TrainingPlayground(Explorer):
         neurons=8,
         activation="tanh",
         lr=0.3,
-        batch_size=12,
+        batch_size=10,
         l2=0.0,
         noise=0.1,
         train_percent=50,
