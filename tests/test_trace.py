@@ -121,8 +121,9 @@ def test_a_lecture_product_is_explained_with_its_rule():
     trace = Trace(nodes["o"])
     k = trace.order.index(trace.index[id(nodes["x1*w1"])]) + 1
     # The set of parents may hold x1 or w1 first; * is symmetric, so either order gives these words.
-    assert "x1*w1 = x1 * w1, so w1.grad += x1.data * x1*w1.grad = 2.0 * 0.5 = 1.0" in trace.words(k) or (
-        "x1*w1 = w1 * x1, so w1.grad += x1.data * x1*w1.grad = 2.0 * 0.5 = 1.0" in trace.words(k)
+    # A label with an operator in it is bracketed before ".grad", or "x1.data * x1*w1.grad" would read as a product.
+    assert "x1*w1 = x1 * w1, so w1.grad += x1.data * (x1*w1).grad = 2.0 * 0.5 = 1.0" in trace.words(k) or (
+        "x1*w1 = w1 * x1, so w1.grad += x1.data * (x1*w1).grad = 2.0 * 0.5 = 1.0" in trace.words(k)
     )
 
 

@@ -11,6 +11,7 @@ and tests read one directly.
 """
 
 import copy
+import re
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -110,8 +111,17 @@ def _parenthesized(text):
     return f"({text})" if text.startswith("-") else text
 
 
+# A name such as the lecture's label 'x1*w1 + x2*w2' reads wrongly in 'x1*w1 + x2*w2.grad'.
+_PLAIN_NAME = re.compile(r"\w+(\[[\w, ]*\])*")
+
+
+def _operand(name):
+    return name if _PLAIN_NAME.fullmatch(name) else f"({name})"
+
+
 def _scalar_fields(name, data, grad, parent_names, parent_data):
     fmt = graph.format_number
+    name, parent_names = _operand(name), [_operand(pname) for pname in parent_names]
     fields = {"o": name, "O": fmt(data), "Op": _parenthesized(fmt(data)), "g": "?" if grad is None else fmt(grad)}
     for i, (pname, pdata) in enumerate(zip(parent_names, parent_data)):
         text = fmt(pdata)
@@ -388,7 +398,7 @@ class Trace:
             seed = graph.format_number(self.seed) if not self.is_tensor else "ones"
             return [
                 f"Step 0 of {n}: no gradient is known yet (grad shows '?').",
-                f"Step forward to seed {root}.grad = {seed} (d{root}/d{root} = 1)"
+                f"Step forward to seed {_operand(root)}.grad = {seed} (d{root}/d{root} = 1)"
                 " and walk back in reverse topological order.",
             ]
         record = self.records[k - 1]
@@ -398,10 +408,10 @@ class Trace:
         g = record.grad
         fmt = graph.format_number
         if self.is_tensor:
-            grad_text = f"{name}.grad has shape {_shape(g)}" if g is not None else f"{name}.grad is None"
+            grad_text = f"{_operand(name)}.grad has shape {_shape(g)}" if g is not None else f"{_operand(name)}.grad is None"
             header = f"Step {k} of {n}: node '{name}' ({op or 'leaf'}), shape {_shape(node.data)}; {grad_text}"
         else:
-            header = f"Step {k} of {n}: node '{name}' ({op or 'leaf'}), {name}.grad = {fmt(g)}"
+            header = f"Step {k} of {n}: node '{name}' ({op or 'leaf'}), {_operand(name)}.grad = {fmt(g)}"
         if k == 1:
             header += f" (the seed: d{name}/d{name} = 1)"
         lines = [header]
@@ -410,7 +420,7 @@ class Trace:
                 lines.append(f"'{name}' is a leaf that does not require grad: it gets no gradient.")
             else:
                 shown = fmt(g) if not self.is_tensor else (_values(g).removeprefix(" = ") if g is not None else "None")
-                lines.append(f"'{name}' is a leaf: nothing to pass on. Its gradient is complete: {name}.grad = {shown}")
+                lines.append(f"'{name}' is a leaf: nothing to pass on. Its gradient is complete: {_operand(name)}.grad = {shown}")
         elif self.is_tensor:
             lines += self._tensor_lines(i, record)
         else:
@@ -438,7 +448,7 @@ class Trace:
                 else ""
             )
             lines.append(
-                f"{name} = {eq}, so {pname}.grad += {sent}: shape {_shape(contribution)}{note}{_values(contribution)}"
+                f"{name} = {eq}, so {_operand(pname)}.grad += {sent}: shape {_shape(contribution)}{note}{_values(contribution)}"
             )
         return lines
 
@@ -450,7 +460,7 @@ class Trace:
         lines = []
         if closure:
             lines.append(
-                f"{name}._backward() ran: what it added to each parent is read from the change of the parent's grad."
+                f"{_operand(name)}._backward() ran: what it added to each parent is read from the change of the parent's grad."
             )
             # A set of parents has no operand order: the rule's formula is shown only where order cannot matter.
             ordered = isinstance(node._prev, (tuple, list)) or op in ("+", "*") or len(parents) == 1
@@ -461,7 +471,7 @@ class Trace:
                 note = " (the set of parents holds it once: this is both of its contributions)" if collapsed else ""
                 for p, contribution in zip(parents, record.contributions):
                     if contribution is not None:
-                        lines.append(f"{self.names[p]}.grad += {fmt(contribution)}{note}")
+                        lines.append(f"{_operand(self.names[p])}.grad += {fmt(contribution)}{note}")
                 return lines
         fields = _scalar_fields(
             name, node.data, record.grad, [self.names[p] for p in parents], [self.nodes[p].data for p in parents]
@@ -474,7 +484,7 @@ class Trace:
             formula, numbers = local[j]
             result = fmt(contribution)
             numbers = numbers.format(**fields)
-            line = f"{name} = {eq}, so {self.names[p]}.grad += {formula.format(**fields)}"
+            line = f"{name} = {eq}, so {_operand(self.names[p])}.grad += {formula.format(**fields)}"
             if numbers and numbers != result:
                 line += f" = {numbers}"
             lines.append(line + f" = {result}")
