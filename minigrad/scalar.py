@@ -15,8 +15,16 @@ import numpy as np
 from minigrad import autograd
 
 
+def _type_name(x):
+    """The type's name, with its module when that is not ours: micrograd's Value is a Value too."""
+    kind = type(x)
+    if kind.__module__ in ("builtins", __name__):
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 def _describe(x):
-    return repr(x) if isinstance(x, Value) else f"{type(x).__name__} {x!r}"
+    return repr(x) if isinstance(x, Value) else f"{_type_name(x)} {x!r}"
 
 
 def _is_real(x):
@@ -32,7 +40,7 @@ def _as_value(x, op):
         return x
     if _is_real(x):
         return Value(x)
-    raise TypeError(f"{op}: expected a Value or a real number, got {type(x).__name__} {x!r}")
+    raise TypeError(f"{op}: expected a minigrad Value or a real number, got {_type_name(x)} {x!r}")
 
 
 def _result(data, parents, op, grad_fn):
@@ -153,7 +161,7 @@ class Value:
             return self._pow_value(exponent)
         if not isinstance(exponent, numbers.Real):
             raise TypeError(
-                f"**: expected a Value or a real number as exponent, got {type(exponent).__name__} {exponent!r}"
+                f"**: expected a Value or a real number as exponent, got {_type_name(exponent)} {exponent!r}"
             )
         # A NumPy scalar exponent as a Python number, so that no gradient becomes a NumPy scalar.
         a, n = self.data, exponent.item() if isinstance(exponent, np.generic) else exponent
@@ -310,8 +318,19 @@ class Value:
 
     @_backward.setter
     def _backward(self, closure):
+        if closure is None:
+            raise TypeError(
+                "_backward: expected a function of no arguments, got None: assign the function itself "
+                "(out._backward = _backward), not what calling it returns (_backward())"
+            )
         if not callable(closure):
             raise TypeError(f"_backward: expected a function of no arguments, got {type(closure).__name__}")
+        if not self._prev and autograd._grad_enabled:
+            # backward() runs the rules of nodes with parents only: this one would be skipped in silence.
+            raise TypeError(
+                f"_backward: {self!r} has no parents, so backward() never runs its rule and no gradient "
+                "reaches its inputs: make the node with them, Value(data, (x,), 'op')"
+            )
         self._closure = closure
         self._grad_fn = None
 

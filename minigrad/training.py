@@ -51,7 +51,8 @@ def fit(
     epoch, with or without the bar.
     """
     threshold = _threshold("fit", accuracy, loss_fn)
-    if log_every is not None and (not isinstance(log_every, int) or log_every <= 0):
+    # bool is an int in Python: log_every=True would mean every epoch, which nobody means by it.
+    if log_every is not None and (not isinstance(log_every, int) or isinstance(log_every, bool) or log_every <= 0):
         raise ValueError(f"fit: log_every must be a positive number of epochs or None, got {log_every!r}")
     history = {"loss": []}
     if threshold is not None:
@@ -94,7 +95,8 @@ def fit(
             if bar is not None:
                 bar.set_postfix({name: f"{values[-1]:.4f}" for name, values in history.items()})
             if log_every is not None and epoch % log_every == 0:
-                line = f"epoch {epoch}/{epochs}: " + ", ".join(f"{name} {values[-1]:.4f}" for name, values in history.items())
+                latest = ", ".join(f"{name} {values[-1]:.4f}" for name, values in history.items())
+                line = f"epoch {epoch}/{epochs}: {latest}"
                 if bar is not None:
                     bar.write(line)  # above the bar, which stays at the bottom
                 else:

@@ -408,7 +408,8 @@ class Trace:
         g = record.grad
         fmt = graph.format_number
         if self.is_tensor:
-            grad_text = f"{_operand(name)}.grad has shape {_shape(g)}" if g is not None else f"{_operand(name)}.grad is None"
+            operand = _operand(name)
+            grad_text = f"{operand}.grad has shape {_shape(g)}" if g is not None else f"{operand}.grad is None"
             header = f"Step {k} of {n}: node '{name}' ({op or 'leaf'}), shape {_shape(node.data)}; {grad_text}"
         else:
             header = f"Step {k} of {n}: node '{name}' ({op or 'leaf'}), {_operand(name)}.grad = {fmt(g)}"
@@ -420,7 +421,9 @@ class Trace:
                 lines.append(f"'{name}' is a leaf that does not require grad: it gets no gradient.")
             else:
                 shown = fmt(g) if not self.is_tensor else (_values(g).removeprefix(" = ") if g is not None else "None")
-                lines.append(f"'{name}' is a leaf: nothing to pass on. Its gradient is complete: {_operand(name)}.grad = {shown}")
+                lines.append(
+                    f"'{name}' is a leaf: nothing to pass on. Its gradient is complete: {_operand(name)}.grad = {shown}"
+                )
         elif self.is_tensor:
             lines += self._tensor_lines(i, record)
         else:
@@ -448,7 +451,8 @@ class Trace:
                 else ""
             )
             lines.append(
-                f"{name} = {eq}, so {_operand(pname)}.grad += {sent}: shape {_shape(contribution)}{note}{_values(contribution)}"
+                f"{name} = {eq}, so {_operand(pname)}.grad += {sent}: "
+                f"shape {_shape(contribution)}{note}{_values(contribution)}"
             )
         return lines
 
@@ -460,7 +464,8 @@ class Trace:
         lines = []
         if closure:
             lines.append(
-                f"{_operand(name)}._backward() ran: what it added to each parent is read from the change of the parent's grad."
+                f"{_operand(name)}._backward() ran: "
+                "what it added to each parent is read from the change of the parent's grad."
             )
             # A set of parents has no operand order: the rule's formula is shown only where order cannot matter.
             ordered = isinstance(node._prev, (tuple, list)) or op in ("+", "*") or len(parents) == 1

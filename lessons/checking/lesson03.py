@@ -421,6 +421,11 @@ def _sin_rule_problem(value_sin):
                 "minigrad.Value(data, (x,), 'sin').")
     if out is x:
         return "value_sin returns x itself: it should return the new node, out, made from x."
+    kind = type(out)
+    if (kind.__module__, kind.__qualname__) != (minigrad.Value.__module__, minigrad.Value.__qualname__):
+        # By name, not isinstance: a node of micrograd's or the lesson's own class has data, grad and _prev too.
+        return (f"value_sin returned a {kind.__module__}.{kind.__qualname__}, which minigrad's ops (tanh, * with "
+                "a minigrad.Value) do not take: make the node with minigrad.Value(data, (x,), 'sin').")
     if not math.isclose(out.data, math.sin(0.7), rel_tol=1e-12):
         return "the new node's data is not sin(x.data): compute it with math.sin(x.data)."
     if not any(parent is x for parent in out._prev):
