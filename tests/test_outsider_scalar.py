@@ -240,3 +240,17 @@ def test_scalar_conv_with_a_stride_beyond_its_kernel_matches_torch():
     expected = reference(torch.tensor(image)[None])[0].detach().numpy()
     assert out.shape == expected.shape == (2, 2, 2)
     np.testing.assert_allclose(scalar.numbers(out), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "image, message",
+    [
+        ([[[1.0, 2.0], [3.0]], [[1.0, 2.0], [3.0, 4.0]]], r"Conv2d: element \(0, 0\) is a list \[1.0, 2.0\], not a number"),
+        ([[["a"]]], r"Conv2d: element \(0, 0, 0\) is a str 'a', not a number or a Value of the input"),
+    ],
+)
+def test_a_ragged_or_non_numeric_image_is_refused_by_the_op_that_was_called(image, message):
+    from minigrad.nn import scalar
+
+    with pytest.raises(TypeError, match=message):
+        scalar.Conv2d(2, 1, 1)(image)

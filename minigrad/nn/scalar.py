@@ -244,7 +244,10 @@ def _pair(op, name, value):
 
 
 def _image(op, x, channels=None):
-    x = values(x)
+    try:
+        x = values(x)
+    except TypeError as error:
+        raise TypeError(f"{op}: {str(error).removeprefix('values: ')} of the input") from None
     if x.ndim != 3:
         raise ValueError(f"{op}: expected a 3-D input (C, H, W) of Values, got shape {x.shape}")
     if channels is not None and x.shape[0] != channels:
