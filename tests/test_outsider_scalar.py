@@ -245,7 +245,10 @@ def test_scalar_conv_with_a_stride_beyond_its_kernel_matches_torch():
 @pytest.mark.parametrize(
     "image, message",
     [
-        ([[[1.0, 2.0], [3.0]], [[1.0, 2.0], [3.0, 4.0]]], r"Conv2d: element \(0, 0\) is a list \[1.0, 2.0\], not a number"),
+        (
+            [[[1.0, 2.0], [3.0]], [[1.0, 2.0], [3.0, 4.0]]],
+            r"Conv2d: element \(0, 0\) is a list \[1.0, 2.0\], not a number",
+        ),
         ([[["a"]]], r"Conv2d: element \(0, 0, 0\) is a str 'a', not a number or a Value of the input"),
     ],
 )
