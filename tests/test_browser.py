@@ -407,16 +407,20 @@ EXPLORERS = {
     "neuron": "NeuronExplorer()",
     "neuron_xor": "NeuronExplorer(hidden=2, lr=0.3)",
     "conv": 'ConvExplorer(index=12, kernel="blur", pixel=(7, 7))',
+    "depth": 'DepthExplorer(depth=10, width=256, activation="relu", init="he")',
+    "depth_readme": 'DepthExplorer(init="he")',
 }
-IMPORTS = "from widgets import ConvExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground\nshown = {}"
+IMPORTS = ("from widgets import ConvExplorer, DepthExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground\n"
+           "shown = {}")
 # After the page has drawn them: what the kernel holds. The page sends a slider's value back when it
 # draws it, rounded to the slider's step if it could not hold it.
 HELD = """\
 print("held:", repr(shown["playground"].lr_slider.value), repr(shown["playground_scalar"].lr_slider.value),
       repr(shown["descent"].lr), shown["descent_rosenbrock"].lr, shown["descent_1d"].momentum,
-      shown["conv"].preset, shown["conv"].kernel.sum(), shown["neuron_xor"].lr)
+      shown["conv"].preset, shown["conv"].kernel.sum(), shown["neuron_xor"].lr,
+      shown["depth"].depth, shown["depth"].width, shown["depth"].activation, shown["depth_readme"].init)
 """
-HELD_EXPECTED = "held: 0.3 0.11 0.11 0.3 0.95 blur 1.0 0.3"
+HELD_EXPECTED = "held: 0.3 0.11 0.11 0.3 0.95 blur 1.0 0.3 10 256 relu he"
 
 # Every problem a learner would see in one explorer's output area, as a list of sentences.
 LAYOUT_PROBLEMS = """area => {
