@@ -852,8 +852,9 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     def softmax(self, axis=-1):
         a, axis = self.data, _axis("softmax", axis, self.ndim)
         # initial=-inf: along an axis of length 0 the result is empty, as in PyTorch, not an error;
-        # an infinite input gives NaN, as in PyTorch, without NumPy's warning.
-        with np.errstate(invalid="ignore"):
+        # an infinite input gives NaN, as in PyTorch, without NumPy's warning; a shift below the
+        # largest float is -inf, whose exp is the 0 it would be anyway.
+        with np.errstate(invalid="ignore", over="ignore"):
             e = np.exp(a - a.max(axis=axis, keepdims=True, initial=-np.inf))
             data = e / e.sum(axis=axis, keepdims=True)
 
@@ -865,8 +866,9 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     @_torch_names
     def log_softmax(self, axis=-1):
         a, axis = self.data, _axis("log_softmax", axis, self.ndim)
-        # log(0) only for an axis of length 0, whose result is empty; inf - inf is NaN, as in PyTorch.
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # log(0) only for an axis of length 0, whose result is empty; inf - inf is NaN, as in PyTorch;
+        # a shift below the largest float is -inf, as the exact log-probability rounds to.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             shifted = a - a.max(axis=axis, keepdims=True, initial=-np.inf)
             data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

@@ -8,7 +8,8 @@ import pytest
 
 from minigrad import Tensor, Value
 from tests.lecture_value import LectureValue
-from widgets import GraphDrawing, draw_dot
+from widgets import draw_dot
+from widgets.dot import GraphDrawing
 
 micrograd_engine = pytest.importorskip("micrograd.engine")
 micrograd_nn = pytest.importorskip("micrograd.nn")

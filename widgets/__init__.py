@@ -4,7 +4,7 @@ from widgets.backward_explorer import BackwardExplorer
 from widgets.conv_explorer import ConvExplorer
 from widgets.depth_explorer import DepthExplorer
 from widgets.descent_explorer import DescentExplorer
-from widgets.dot import GraphDrawing, draw_dot
+from widgets.dot import draw_dot
 from widgets.neuron_explorer import NeuronExplorer
 from widgets.playground import TrainingPlayground
 from widgets.trace import Trace
@@ -14,7 +14,6 @@ __all__ = [
     "ConvExplorer",
     "DepthExplorer",
     "DescentExplorer",
-    "GraphDrawing",
     "NeuronExplorer",
     "Trace",
     "TrainingPlayground",
