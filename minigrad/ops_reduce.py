@@ -13,22 +13,13 @@ import numpy as np
 
 from minigrad import tensor as _core
 from minigrad.ops_elementwise import _function
+from minigrad.ops_movement import _dim
 
 # PyTorch's torch.return_types: a tuple that unpacks as (values, indices) and names both.
 max_result = namedtuple("max", ["values", "indices"])
 min_result = namedtuple("min", ["values", "indices"])
 sort_result = namedtuple("sort", ["values", "indices"])
 topk_result = namedtuple("topk", ["values", "indices"])
-
-
-def _dim(op, dim, ndim):
-    """One dimension as a non-negative int (a 0-d tensor takes 0 and -1)."""
-    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
-        raise TypeError(f"{op}: dim must be an integer, got {type(dim).__name__} {dim!r}")
-    bound = max(ndim, 1)
-    if not -bound <= dim < bound:
-        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions")
-    return int(dim) % bound
 
 
 def _others_product(a, axis):
