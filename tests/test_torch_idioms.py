@@ -6,11 +6,12 @@ import sys
 
 import numpy as np
 import pytest
-import torch
 
 import minigrad
 import minigrad.nn.functional as F
 from minigrad import nn
+
+torch = pytest.importorskip("torch")
 
 # ---------------------------------------------------------------------- names
 
