@@ -68,24 +68,59 @@ def png_data_uri(rgb):
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def sequential_array(values, low, high):
-    """Light (low) to dark (high) grey-blue, for surfaces such as a loss landscape."""
+def sequential_rgb(values, low, high):
+    """Light (low) to dark (high) grey-blue, for surfaces such as a loss landscape: RGB triples in 0..255."""
     span = (high - low) or 1.0
     t = np.clip((np.asarray(values, dtype=float) - low) / span, 0.0, 1.0)[..., None]
     light, dark = np.array([240.0, 244.0, 250.0]), np.array([37.0, 52.0, 94.0])
-    return _hex_array(light + t * (dark - light))
+    return light + t * (dark - light)
+
+
+def sequential_array(values, low, high):
+    """``sequential_rgb`` as an array of '#rrggbb' strings."""
+    return _hex_array(sequential_rgb(values, low, high))
+
+
+def grey_rgb(values):
+    """0 white to 1 black, as images of digits are shown: RGB triples in 0..255."""
+    level = 255 * (1 - np.clip(np.asarray(values, dtype=float), 0.0, 1.0))[..., None]
+    return np.repeat(level, 3, axis=-1)
 
 
 def grey_array(values):
-    """0 white to 1 black, as images of digits are shown."""
-    level = 255 * (1 - np.clip(np.asarray(values, dtype=float), 0.0, 1.0))[..., None]
-    return _hex_array(np.repeat(level, 3, axis=-1))
+    """``grey_rgb`` as an array of '#rrggbb' strings."""
+    return _hex_array(grey_rgb(values))
 
 
 def _hex_array(rgb):
     """An array of '#rrggbb' strings from an array of RGB triples (last axis) in 0..255."""
     channels = [np.char.zfill(np.char.mod("%x", c), 2) for c in np.moveaxis(np.rint(rgb).astype(int), -1, 0)]
     return np.char.add("#", np.char.add(np.char.add(channels[0], channels[1]), channels[2]))
+
+
+def text_width(content, size=12):
+    """The width of a line of text in pixels: the drawings' monospace letters are 0.6 em wide."""
+    return 0.6 * size * len(str(content))
+
+
+_COLOUR_BAR_SAMPLES = 128
+
+
+def _bar_colours(colours, low, high):
+    """The colours of a bar from ``low`` to ``high``: one row of RGB triples, for ``png_data_uri``."""
+    if not isinstance(colours, str):
+        rgb = np.asarray(colours, dtype=float)
+        if rgb.ndim != 2 or rgb.shape[1] != 3:
+            raise ValueError(f"colour_bar: colours must be a scale's name or an (n, 3) RGB array, got shape {rgb.shape}")
+        return rgb[None]
+    values = np.linspace(low, high, _COLOUR_BAR_SAMPLES)
+    if colours == "diverging":
+        return diverging_rgb(values, max(abs(low), abs(high)))[None]
+    if colours == "sequential":
+        return sequential_rgb(values, low, high)[None]
+    if colours == "grey":
+        return grey_rgb(values)[None]
+    raise ValueError(f"colour_bar: unknown colours {colours!r}; choose 'diverging', 'sequential', 'grey' or an RGB array")
 
 
 class Scale:
@@ -153,6 +188,88 @@ class Drawing:
             f'<image x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" height="{_number(height)}" '
             f'preserveAspectRatio="none" href="{png_data_uri(rgb)}"{_attributes(attrs)}/>'
         )
+
+    def colour_bar(self, x, y, width, low, high, caption, colours="diverging", ends=None, ticks=(), height=12):
+        """A colour bar, the legend of a colour encoding: ``caption`` on top, then the scale from
+        ``low`` (left end) to ``high`` (right end) as one smooth image, the two values written under
+        its ends. Returns the height it takes: ``height`` + 32 px.
+
+        ``colours`` is the scale the map was drawn with: ``"diverging"`` (``diverging_rgb`` with the
+        scale max(|low|, |high|): blue, near-white at 0, red), ``"sequential"`` (``sequential_rgb``
+        from low to high) or ``"grey"`` (``grey_rgb``: 0 white, 1 black); or an (n, 3) array of RGB
+        colours from low to high, for a scale that is not linear in the value (a log scale).
+        ``ends`` replaces the two numbers under the ends (e.g. "≥ 2" for a scale that saturates);
+        ``ticks`` are (fraction of the way from low to high, text) pairs marked in between.
+        """
+        low, high = float(low), float(high)
+        rgb = _bar_colours(colours, low, high)
+        left_text, right_text = ends if ends is not None else (f"{low:.3g}", f"{high:.3g}")
+        top = y + 16
+        self.parts.append(
+            f'<g class="colour-bar" data-low="{low:.6g}" data-high="{high:.6g}" data-caption="{html.escape(caption)}">'
+        )
+        self.text(x, y + 12, caption, fill=INK)
+        self.image_grid(rgb, x, top, width, height)
+        self.rect(x, top, width, height, fill="none", stroke=MUTED)
+        self.text(x, top + height + 14, left_text, fill=INK, class_="colour-bar-low")
+        self.text(x + width, top + height + 14, right_text, fill=INK, text_anchor="end", class_="colour-bar-high")
+        for fraction, label in ticks:
+            tick_x = x + float(fraction) * width
+            self.line(tick_x, top, tick_x, top + height + 3, stroke=INK)
+            self.text(tick_x, top + height + 14, label, fill=INK, text_anchor="middle", class_="colour-bar-tick")
+        self.parts.append("</g>")
+        return height + 32
+
+    def legend(self, x, y, entries, width=None, row_height=18):
+        """A legend: a marker and what it means for each entry, left to right, a new row whenever the
+        next entry would pass ``width`` (one entry per row without a width). ``y`` is the top of the
+        first row. Returns the height it takes.
+
+        Each entry is ``(marker, text)`` or ``(marker, text, attributes)``, the attributes those of the
+        marker's SVG element (fill, stroke, dash...). Markers: ``"circle"`` (radius ``r``, 5 unless
+        given), ``"line"``, ``"path"`` (a line through dots, as a path of steps), ``"plus"``,
+        ``"cross"``, ``"swatch"`` (a filled square) and ``"outline"`` (a square's outline).
+        """
+        self.parts.append('<g class="legend">')
+        left, row = x, 0
+        for entry in entries:
+            marker, label, attrs = entry if len(entry) == 3 else (*entry, {})
+            span = 26 + text_width(label)
+            if left > x and (width is None or left + span > x + width):
+                left, row = x, row + 1
+            middle = y + row * row_height + row_height / 2
+            self._marker(marker, left + 10, middle, dict(attrs))
+            self.text(left + 24, middle + 4, label, fill=INK, class_="legend-text")
+            left += span + 16
+        self.parts.append("</g>")
+        return (row + 1) * row_height
+
+    def _marker(self, marker, cx, cy, attrs):
+        if marker == "circle":
+            self.circle(cx, cy, attrs.pop("r", 5), **attrs)
+        elif marker == "line":
+            self.line(cx - 10, cy, cx + 10, cy, **{"stroke": INK, "stroke_width": 2, **attrs})
+        elif marker == "path":
+            attrs = {"stroke": INK, "stroke_width": 1.5, **attrs}
+            self.line(cx - 10, cy, cx + 10, cy, **attrs)
+            for dot_x in (cx - 7, cx, cx + 7):
+                self.circle(dot_x, cy, 2.5, fill=attrs["stroke"])
+        elif marker in ("plus", "cross"):
+            attrs = {"stroke": INK, "stroke_width": 1.5, **attrs}
+            if marker == "plus":
+                self.line(cx - 5, cy, cx + 5, cy, **attrs)
+                self.line(cx, cy - 5, cx, cy + 5, **attrs)
+            else:
+                self.line(cx - 5, cy - 5, cx + 5, cy + 5, **attrs)
+                self.line(cx - 5, cy + 5, cx + 5, cy - 5, **attrs)
+        elif marker == "swatch":
+            self.rect(cx - 7, cy - 7, 14, 14, **{"fill": MUTED, **attrs})
+        elif marker == "outline":
+            self.rect(cx - 7, cy - 7, 14, 14, **{"fill": "none", "stroke": INK, "stroke_width": 2, **attrs})
+        else:
+            raise ValueError(
+                f"legend: unknown marker {marker!r}; choose circle, line, path, plus, cross, swatch or outline"
+            )
 
     def raw(self, markup):
         """Markup made elsewhere (already escaped), e.g. a group from another drawing."""
