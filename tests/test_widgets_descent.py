@@ -1,6 +1,7 @@
 """DescentExplorer, driven from Python: its paths are minigrad.optim's, step for step."""
 
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -8,6 +9,8 @@ import pytest
 import minigrad
 from minigrad.optim import SGD, Adam
 from widgets.descent_explorer import LINE_X, LINE_Y, SURFACES, DescentExplorer
+
+from .svg_reading import SVG, colour_bars, font_sizes, images, legend_markers, legend_texts
 
 # The surfaces written out again, independently of the widget's code.
 BY_HAND = {
@@ -123,7 +126,21 @@ def test_2d_surfaces_draw_a_heatmap_and_1d_surfaces_draw_a_curve():
         drawing = DescentExplorer(surface=name).view.value
         if surface.dims == 2:
             assert 'class="surface-curve"' not in drawing
-            assert drawing.count("<rect") > 400  # the heatmap's cells
+            # One smooth image, not a grid of squares: a PNG fine enough that the browser's smoothing
+            # shows a surface, as wide and high as the plot in the same proportions as the extent.
+            ((pixels, (_, _, width, height)),) = images(drawing, "heatmap")
+            assert drawing.count("<rect") < 20
+            assert max(pixels.shape[:2]) >= 150
+            assert pixels.shape[1] / pixels.shape[0] == pytest.approx(width / height, rel=0.02)
+            (x0, x1), (y0, y1) = surface.extent
+            assert width / height == pytest.approx((x1 - x0) / (y1 - y0), rel=0.01)
+            # About as light (a large sum of RGB) at the minimum as the lightest pixel, far lighter than the darkest.
+            column = int((surface.minima[0][0] - x0) / (x1 - x0) * pixels.shape[1])
+            row = int((y1 - surface.minima[0][1]) / (y1 - y0) * pixels.shape[0])
+            brightness = pixels.astype(int).sum(axis=2)
+            spread = brightness.max() - brightness.min()
+            assert spread > 300
+            assert brightness[row, column] >= brightness.max() - 0.03 * spread
         else:
             curve = polyline_points(drawing, "surface-curve")
             assert len(curve) > 100
@@ -221,3 +238,109 @@ def test_a_start_from_code_survives_the_pages_rounding():
     assert explorer.start == (-1.234, 0.5678)
     explorer.start_x_slider.set_state({"value": -1.0})  # a drag is a change
     assert explorer.start == (-1.0, 0.5678)
+
+
+def loss_of(surface, point):
+    with minigrad.no_grad():
+        return BY_HAND[surface](minigrad.Tensor(point, dtype=minigrad.float64)).item()
+
+
+@pytest.mark.parametrize("name", ["bowl", "valley", "rosenbrock", "line_fit"])
+def test_the_heatmap_has_a_colour_bar_from_the_minimum_loss_to_the_highest_in_view(name):
+    surface = SURFACES[name]
+    drawing = DescentExplorer(surface=name).view.value
+    caption = "loss (colours on a log scale)" if surface.log_colour else "loss"
+    bar = colour_bars(drawing)[caption]
+    assert bar["caption_shown"]
+    assert bar["low"] == pytest.approx(loss_of(name, surface.minima[0]), rel=1e-5, abs=1e-12)  # written to 6 digits
+    (x0, x1), (y0, y1) = surface.extent
+    # The heatmap samples the centres of its pixels: its highest loss lies just inside the extent's.
+    highest = max(loss_of(name, (x, y)) for x in (x0, x1) for y in (y0, y1))
+    assert 0.9 * highest < bar["high"] <= highest
+    assert float(bar["low_text"]) == pytest.approx(bar["low"], rel=1e-2, abs=1e-12)
+    assert float(bar["high_text"]) == pytest.approx(bar["high"], rel=1e-2)
+    # Its colours are the heatmap's own: from the lightest pixel of the map to the darkest.
+    ((pixels, _),) = images(drawing, "heatmap")
+    brightness = pixels.astype(int).sum(axis=2)
+    np.testing.assert_allclose(bar["pixels"][0], pixels.reshape(-1, 3)[brightness.argmax()], atol=4)
+    np.testing.assert_allclose(bar["pixels"][-1], pixels.reshape(-1, 3)[brightness.argmin()], atol=4)
+    if surface.log_colour:  # the ticks are losses a power of ten above the minimum, left to right
+        ticks = [float(t) for t in bar["ticks"]]
+        assert ticks and ticks == sorted(ticks)
+        assert all(np.log10(t - bar["low"]) == pytest.approx(round(np.log10(t - bar["low"])), abs=0.01) for t in ticks)
+
+
+def test_1d_surfaces_have_no_colour_bar():
+    assert colour_bars(DescentExplorer(surface="parabola").view.value) == {}
+
+
+def test_the_legend_names_the_path_the_start_the_end_and_the_minimum():
+    explorer = DescentExplorer(surface="valley", optimizer="momentum", steps=30)
+    assert legend_texts(explorer.view.value) == ["path: a dot per step", "start", "end, after 30 steps", "minimum"]
+    diverged = DescentExplorer(surface="bowl", optimizer="sgd", lr=1.05)
+    assert legend_texts(diverged.view.value) == ["path: a dot per step", "start", "where it diverged", "minimum"]
+    two = DescentExplorer(surface="two_minima", steps=7)
+    assert legend_texts(two.view.value) == [
+        "path: a dot per step",
+        "start",
+        "end, after 7 steps",
+        "global minimum",
+        "local minimum",
+        "loss curve",
+    ]
+
+
+def test_the_legends_markers_look_like_the_plots():
+    explorer = DescentExplorer(surface="bowl", optimizer="sgd", lr=1.05)
+    root = ElementTree.fromstring(explorer.view.value)
+    (markers,) = legend_markers(explorer.view.value)
+    start = next(e for e in root.iter(f"{SVG}circle") if e.get("class") == "start")
+    exit_mark = next(e for e in root.iter(f"{SVG}line") if e.get("class") == "exit")
+    path = next(e for e in root.iter(f"{SVG}polyline") if e.get("class") == "trajectory")
+    circles = [e for e in markers if e.tag == f"{SVG}circle"]
+    lines = [e for e in markers if e.tag == f"{SVG}line"]
+    assert any(c.get("fill") == start.get("fill") and c.get("stroke") == start.get("stroke") for c in circles)
+    assert any(line.get("stroke") == exit_mark.get("stroke") == "#b2182b" for line in lines)
+    assert any(line.get("stroke") == path.get("stroke") for line in lines)
+    # Every marker of the path is counted apart from the plot's own: one iterate per point, as before.
+    assert explorer.view.value.count('class="iterate"') == len(explorer.trajectory) - 1
+
+
+@pytest.mark.parametrize(
+    "name, x_name, y_name",
+    [("valley", "parameter x", "parameter y"), ("line_fit", "w, the slope", "b, the intercept"), ("parabola", "parameter x", "loss")],
+)
+def test_the_axes_are_named_and_numbered(name, x_name, y_name):
+    root = ElementTree.fromstring(DescentExplorer(surface=name).view.value)
+    names = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "axis-name"]
+    assert names == [x_name, y_name, "step"]
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
+    x0, x1 = SURFACES[name].extent[0]
+    assert f"{x0:g}" in ticks and f"{x1:g}" in ticks
+
+
+def test_the_diverged_label_sits_on_a_white_box():
+    root = ElementTree.fromstring(DescentExplorer(surface="valley", optimizer="sgd", lr=0.11).view.value)
+    children = list(root)
+    label = next(i for i, e in enumerate(children) if e.get("class") == "diverged-label")
+    assert children[label].text == "diverged at step 3"
+    box = children[label - 1]
+    assert box.tag == f"{SVG}rect" and box.get("fill") == "white" and float(box.get("fill-opacity")) >= 0.85
+    # The box holds the whole text, with the drawings' 0.6 em wide letters.
+    assert float(box.get("width")) >= 0.6 * 12 * len("diverged at step 3")
+    assert float(box.get("x")) <= float(children[label].get("x"))
+
+
+@pytest.mark.parametrize("optimizer, words", [("sgd", "p <- p - lr * grad"), ("momentum", "v <- momentum * v + grad"),
+                                              ("adam", "m / (sqrt(v) + eps)")])
+def test_the_drawing_says_what_a_step_does(optimizer, words):
+    root = ElementTree.fromstring(DescentExplorer(surface="bowl", optimizer=optimizer).view.value)
+    (rule,) = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "rule"]
+    assert rule.startswith("each step:") and words in rule
+
+
+@pytest.mark.parametrize("name", list(SURFACES))
+def test_every_text_is_at_least_12_px_and_the_drawing_fits_720_px(name):
+    drawing = DescentExplorer(surface=name).view.value
+    assert min(font_sizes(drawing)) >= 12
+    assert float(ElementTree.fromstring(drawing).get("width")) <= 700

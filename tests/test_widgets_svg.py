@@ -1,9 +1,6 @@
 """The shared drawing helpers: colour bars and legends, read back from the SVG they write."""
 
-import base64
 import re
-import struct
-import zlib
 from xml.etree import ElementTree
 
 import numpy as np
@@ -11,28 +8,11 @@ import pytest
 
 from widgets import svg
 
-SVG = "{http://www.w3.org/2000/svg}"
+from .svg_reading import SVG, png_pixels
 
 
 def parse(drawing):
     return ElementTree.fromstring(drawing.to_svg())
-
-
-def png_pixels(uri):
-    """The RGB pixels of a PNG made by ``svg.png_data_uri``, as a rows x columns x 3 array."""
-    assert uri.startswith("data:image/png;base64,")
-    png = base64.b64decode(uri.split(",", 1)[1])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    columns, rows = struct.unpack(">II", png[16:24])
-    data, position = b"", 8
-    while position < len(png):
-        (length,), kind = struct.unpack(">I", png[position : position + 4]), png[position + 4 : position + 8]
-        if kind == b"IDAT":
-            data += png[position + 8 : position + 8 + length]
-        position += 12 + length
-    raw = np.frombuffer(zlib.decompress(data), dtype=np.uint8).reshape(rows, 1 + 3 * columns)
-    assert np.all(raw[:, 0] == 0)
-    return raw[:, 1:].reshape(rows, columns, 3)
 
 
 def colour_bar(root):

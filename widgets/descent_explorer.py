@@ -152,15 +152,52 @@ def make_optimizer(name, params, lr, momentum):
 # ---------------------------------------------------------------------- drawing constants
 
 _LONG_SIDE = 380  # pixels of the longer side of a 2-D plot (axes keep the same scale)
-_MARGIN = 30
-_LOSS_WIDTH = 220
-_GRID_CELLS = 40  # heatmap cells along the longer side
+_LEFT = 56  # room for the y axis: its name and its numbers
+_TOP = 30
+_LOSS_GAP = 54  # between the surface and the loss plot: room for the loss plot's numbers
+_LOSS_WIDTH = 176
+_RIGHT = 8
+_BAR_WIDTH = 300
+_GRID_CELLS = 160  # heatmap pixels along the longer side; the browser smooths them into a surface
 _CURVE_SAMPLES = 241
 _TOLERANCE = 0.01  # "converged": within 1% of the plot's width of a minimum
+_DIVERGED = svg.diverging(1, 1)
+
+_AXIS_NAMES = {"x": "parameter x", "y": "parameter y", "w": "w, the slope", "b": "b, the intercept"}
+_RULES = {
+    "sgd": "each step: p <- p - lr * grad, the gradient of the loss at p",
+    "momentum": "each step: v <- momentum * v + grad, then p <- p - lr * v",
+    "adam": "each step: p <- p - lr * m / (sqrt(v) + eps); m, v: running means of grad, grad^2",
+}
 
 
-# A white outline drawn under a label's letters, so that it reads on the dark and the light parts of a map.
-_HALO = {"stroke": "white", "stroke_width": 3, "paint_order": "stroke", "stroke_linejoin": "round"}
+def _boxed_text(d, x, y, content, colour, **attrs):
+    """Text on a white box, readable on the dark and the light parts of a map alike."""
+    d.rect(x - 4, y - 13, svg.text_width(content) + 8, 17, fill="white", fill_opacity=0.9, stroke=colour, rx=3)
+    d.text(x, y, content, fill=colour, **attrs)
+
+
+def _nice_ticks(low, high):
+    """Two to five round numbers between ``low`` and ``high``, for an axis."""
+    span = high - low
+    for step in sorted(m * 10.0**k for k in range(int(np.floor(np.log10(span))) - 1, int(np.ceil(np.log10(span))) + 1) for m in (1, 2, 5)):
+        ticks = np.arange(np.ceil(low / step), np.floor(high / step) + 1) * step
+        if len(ticks) <= 5:
+            return [float(t) + 0.0 for t in ticks]
+    return [low, high]
+
+
+def _spaced(ticks, width, reserved):
+    """The (fraction, text) ticks of a colour bar ``width`` wide whose labels do not touch each other
+    or the ``reserved`` (left, right) spans of its end labels."""
+    kept, taken = [], list(reserved)
+    for fraction, label in ticks:
+        half = svg.text_width(label) / 2 + 6
+        span = (fraction * width - half, fraction * width + half)
+        if all(span[1] <= a or span[0] >= b for a, b in taken):
+            kept.append((fraction, label))
+            taken.append(span)
+    return kept
 
 
 def _format_point(point):
@@ -406,12 +443,12 @@ class DescentExplorer(Explorer):
 
     def _scales(self):
         surface, (width, height) = self.surface, self._geometry()
-        sx = svg.Scale(surface.extent[0], (_MARGIN, _MARGIN + width))
+        sx = svg.Scale(surface.extent[0], (_LEFT, _LEFT + width))
         if surface.dims == 2:
             y_domain = surface.extent[1]
         else:
             y_domain = self._curve_range(surface)
-        return sx, svg.Scale(y_domain, (_MARGIN + height, _MARGIN))
+        return sx, svg.Scale(y_domain, (_TOP + height, _TOP))
 
     @staticmethod
     def _curve(surface):
@@ -426,47 +463,67 @@ class DescentExplorer(Explorer):
         pad = 0.05 * (ys.max() - ys.min())
         return ys.min() - pad, ys.max() + pad
 
+    @staticmethod
+    def _minimum_loss(surface):
+        with minigrad.no_grad():
+            return surface.loss(minigrad.Tensor(surface.minima[0], dtype=minigrad.float64)).item()
+
+    def _left_column_height(self):
+        """From the top of the drawing to the bottom of the surface's axes and colour bar."""
+        return _TOP + self._geometry()[1] + 40 + (52 if self.surface.dims == 2 else 0)
+
     def _background(self):
-        """The heatmap (2-D) or the curve (1-D) with its axes: computed once per surface, then cached."""
+        """The heatmap and its colour bar (2-D) or the curve (1-D), the minima and the axes: computed
+        once per surface, then cached."""
         surface = self.surface
         if surface.name not in self._surface_cache:
             width, height = self._geometry()
             sx, sy = self._scales()
             d = svg.Drawing(width, height, background=None)
+            d.text(_LEFT, _TOP - 10, f"loss surface: {surface.title}", fill=svg.INK)
             if surface.dims == 2:
-                self._draw_heatmap(d, surface, width, height)
+                lowest, highest = self._draw_heatmap(d, surface, width, height)
+                self._draw_loss_bar(d, surface, lowest, highest, _TOP + height + 44, min(width, _BAR_WIDTH))
             else:
                 xs, ys = self._curve(surface)
-                d.rect(_MARGIN, _MARGIN, width, height, fill="#f7f8fb")
+                d.rect(_LEFT, _TOP, width, height, fill="#f7f8fb")
                 d.polyline(sx(xs), sy(ys), stroke=svg.INK, stroke_width=2, class_="surface-curve")
-            d.rect(_MARGIN, _MARGIN, width, height, fill="none", stroke=svg.MUTED)
-            for point in surface.minima:
-                cx, cy = (
-                    sx(point[0]),
-                    sy(
-                        point[1]
-                        if surface.dims == 2
-                        else surface.loss(minigrad.Tensor(point, dtype=minigrad.float64)).item()
-                    ),
-                )
-                d.line(cx - 5, cy, cx + 5, cy, stroke=svg.INK, stroke_width=1.5, class_="minimum")
-                d.line(cx, cy - 5, cx, cy + 5, stroke=svg.INK, stroke_width=1.5)
-            (x0, x1) = surface.extent[0]
-            d.text(_MARGIN, _MARGIN + height + 14, f"{x0:g}", size=12, fill=svg.MUTED)
-            d.text(_MARGIN + width - 20, _MARGIN + height + 14, f"{x1:g}", size=12, fill=svg.MUTED)
-            d.text(_MARGIN + width / 2, _MARGIN + height + 16, surface.axes[0], fill=svg.MUTED)
-            if surface.dims == 2:
-                (y0, y1) = surface.extent[1]
-                d.text(2, _MARGIN + height, f"{y0:g}", size=12, fill=svg.MUTED)
-                d.text(2, _MARGIN + 8, f"{y1:g}", size=12, fill=svg.MUTED)
-                d.text(8, _MARGIN + height / 2, surface.axes[1], fill=svg.MUTED)
-            else:
-                d.text(2, _MARGIN + 8, "loss", size=12, fill=svg.MUTED)
+            d.rect(_LEFT, _TOP, width, height, fill="none", stroke=svg.MUTED)
+            for i, point in enumerate(surface.minima):
+                cx = sx(point[0])
+                cy = sy(point[1] if surface.dims == 2 else surface.loss(minigrad.Tensor(point, dtype=minigrad.float64)).item())
+                colour = svg.INK if i == 0 else svg.MUTED
+                d.line(cx - 6, cy, cx + 6, cy, stroke=colour, stroke_width=2, class_="minimum")
+                d.line(cx, cy - 6, cx, cy + 6, stroke=colour, stroke_width=2)
+            self._draw_axes(d, surface, sx, sy, width, height)
             self._surface_cache[surface.name] = "".join(d.parts)
         return self._surface_cache[surface.name]
 
     @staticmethod
+    def _draw_axes(d, surface, sx, sy, width, height):
+        bottom = _TOP + height
+        x0, x1 = surface.extent[0]
+        for value in (x0, (x0 + x1) / 2, x1):
+            d.line(sx(value), bottom, sx(value), bottom + 4, stroke=svg.MUTED)
+            d.text(sx(value), bottom + 17, f"{value:g}", fill=svg.INK, text_anchor="middle", class_="tick")
+        d.text(_LEFT + width / 2, bottom + 33, _AXIS_NAMES[surface.axes[0]], fill=svg.INK, text_anchor="middle",
+               class_="axis-name")
+        if surface.dims == 2:
+            y0, y1 = surface.extent[1]
+            ticks, name = (y0, (y0 + y1) / 2, y1), _AXIS_NAMES[surface.axes[1]]
+        else:
+            ticks, name = _nice_ticks(sy.d0, sy.d1), "loss"
+        for value in ticks:
+            d.line(_LEFT - 4, sy(value), _LEFT, sy(value), stroke=svg.MUTED)
+            d.text(_LEFT - 6, sy(value) + 4, f"{value:g}", fill=svg.INK, text_anchor="end", class_="tick")
+        middle = _TOP + height / 2
+        d.text(14, middle, name, fill=svg.INK, text_anchor="middle", transform=f"rotate(-90 14 {middle:g})",
+               class_="axis-name")
+
+    @staticmethod
     def _draw_heatmap(d, surface, width, height):
+        """The loss on a grid as one smooth image, lighter where lower. Returns the range of loss the
+        colours span: the surface's minimum loss to the highest loss in view."""
         columns = rows = _GRID_CELLS
         if width > height:
             rows = max(1, round(_GRID_CELLS * height / width))
@@ -478,15 +535,60 @@ class DescentExplorer(Explorer):
         grid = np.stack(np.meshgrid(xs, ys))
         with minigrad.no_grad():
             values = surface.loss(minigrad.Tensor(grid, dtype=minigrad.float64)).numpy()
-        values = values - values.min()
+        lowest = min(DescentExplorer._minimum_loss(surface), float(values.min()))
+        excess = values - lowest
+        shade = np.log1p(excess) if surface.log_colour else excess
+        d.image_grid(svg.sequential_rgb(shade, 0.0, shade.max()), _LEFT, _TOP, width, height, class_="heatmap")
+        return lowest, lowest + float(excess.max())
+
+    @staticmethod
+    def _draw_loss_bar(d, surface, lowest, highest, top, width):
+        """The colour bar of the heatmap: its colours against the loss they stand for."""
+        excess = highest - lowest
+        ends = tuple(f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}" for v in (lowest, highest))
+        reserved = [(0, svg.text_width(ends[0]) + 4), (width - svg.text_width(ends[1]) - 4, width)]
         if surface.log_colour:
-            values = np.log1p(values)
-        d.grid(svg.sequential_array(values, 0.0, values.max()), _MARGIN, _MARGIN, width, height)
+            caption = "loss (colours on a log scale)"
+            ticks = [
+                (np.log1p(10.0**k) / np.log1p(excess), f"{lowest + 10.0**k:.3g}")
+                for k in range(int(np.floor(np.log10(excess))) + 1)
+            ]
+        else:
+            caption = "loss"
+            ticks = [(0.5, f"{lowest + excess / 2:.3g}")]
+        colours = svg.sequential_rgb(np.linspace(0.0, 1.0, 128), 0.0, 1.0)
+        d.colour_bar(_LEFT, top, width, lowest, highest, caption, colours=colours, ends=ends,
+                     ticks=_spaced(ticks, width, reserved))
+
+    def _legend_entries(self):
+        surface, steps = self.surface, len(self.trajectory) - 1
+        entries = [
+            ("path", "path: a dot per step", {"stroke": svg.HIGHLIGHT}),
+            ("circle", "start", {"r": 6, "fill": "white", "stroke": svg.INK, "stroke_width": 2}),
+        ]
+        if self.diverged:
+            entries.append(("cross", "where it diverged", {"stroke": _DIVERGED, "stroke_width": 3}))
+        else:
+            entries.append(("circle", f"end, after {steps} steps", {"r": 6, "fill": svg.HIGHLIGHT, "stroke": svg.INK,
+                                                                     "stroke_width": 2}))
+        if len(surface.minima) == 1:
+            entries.append(("plus", "minimum", {"stroke_width": 2}))
+        else:
+            entries.append(("plus", "global minimum", {"stroke_width": 2}))
+            entries.append(("plus", "local minimum", {"stroke": svg.MUTED, "stroke_width": 2}))
+        if surface.dims == 1:
+            entries.append(("line", "loss curve", {"stroke": svg.INK}))
+        return entries
 
     def _draw(self):
         surface = self.surface
         width, height = self._geometry()
-        d = svg.Drawing(width + 2 * _MARGIN + _LOSS_WIDTH, height + 2 * _MARGIN)
+        loss_left = _LEFT + width + _LOSS_GAP
+        loss_bottom = _TOP + min(height, 200)
+        legend_top = loss_bottom + 40
+        entries = self._legend_entries()
+        rule_y = max(self._left_column_height(), legend_top + 18 * len(entries)) + 16
+        d = svg.Drawing(loss_left + _LOSS_WIDTH + _RIGHT, rule_y + 8)
         d.raw(self._background())
         sx, sy = self._scales()
         points = self.trajectory
@@ -505,36 +607,43 @@ class DescentExplorer(Explorer):
             if not (self.diverged and i == len(px) - 1):
                 d.circle(x, y, 2.5, fill=svg.HIGHLIGHT, class_="iterate")
         d.circle(px[0], py[0], 6, fill="white", stroke=svg.INK, stroke_width=2, class_="start")
-        d.text(px[0] + 8, py[0] - 8, "start", size=12, fill=svg.INK, **_HALO)
+        label_x = min(px[0] + 12, _LEFT + width - svg.text_width("start") - 6)
+        label_y = min(max(py[0] - 10, _TOP + 16), _TOP + height - 6)
+        _boxed_text(d, label_x, label_y, "start", svg.INK)
         if self.diverged:
             x, y = px[-1], py[-1]
-            d.line(x - 7, y - 7, x + 7, y + 7, stroke=svg.diverging(1, 1), stroke_width=3, class_="exit")
-            d.line(x - 7, y + 7, x + 7, y - 7, stroke=svg.diverging(1, 1), stroke_width=3)
-            d.text(
-                min(x + 8, _MARGIN + width - 150),
-                min(max(y - 8, _MARGIN + 12), _MARGIN + height - 4),
-                f"diverged at step {self.diverged_at}",
-                size=12,
-                fill=svg.diverging(1, 1),
+            d.line(x - 7, y - 7, x + 7, y + 7, stroke=_DIVERGED, stroke_width=3, class_="exit")
+            d.line(x - 7, y + 7, x + 7, y - 7, stroke=_DIVERGED, stroke_width=3)
+            text = f"diverged at step {self.diverged_at}"
+            _boxed_text(
+                d,
+                min(max(x + 12, _LEFT + 6), _LEFT + width - svg.text_width(text) - 6),
+                min(max(y - 10, _TOP + 16), _TOP + height - 6),
+                text,
+                _DIVERGED,
                 font_weight="bold",
-                **_HALO,
+                class_="diverged-label",
             )
         else:
             d.circle(px[-1], py[-1], 6, fill=svg.HIGHLIGHT, stroke=svg.INK, stroke_width=2, class_="end")
-        self._draw_losses(d, _MARGIN * 2 + width + 10, height)
+        self._draw_losses(d, loss_left, loss_bottom)
+        d.legend(_LEFT + width + 14, legend_top, entries)
+        d.text(_LEFT, rule_y, _RULES[self.optimizer], fill=svg.INK, class_="rule")
         return d.to_svg(fit=True)
 
     def _loss_at(self, point):
         with np.errstate(over="ignore", invalid="ignore"), minigrad.no_grad():
             return self.surface.loss(minigrad.Tensor(point, dtype=minigrad.float64)).item()
 
-    def _draw_losses(self, d, left, height):
+    def _draw_losses(self, d, left, bottom):
         """Loss above the lowest loss of the surface, per step, on a log scale."""
-        width = _LOSS_WIDTH - 30
-        top, bottom = _MARGIN, _MARGIN + min(height, 200)
-        d.text(left, top - 8, "loss - min loss (log)", size=12, fill=svg.INK)
+        width, top = _LOSS_WIDTH, _TOP
+        d.text(left, top - 10, "loss - minimum (log)", fill=svg.INK)
         d.rect(left, top, width, bottom - top, fill="none", stroke=svg.MUTED)
-        best = self._loss_at(np.array(self.surface.minima[0]))
+        d.text(left, bottom + 17, "0", fill=svg.INK, text_anchor="middle", class_="tick")
+        d.text(left + width, bottom + 17, f"{len(self.losses) - 1}", fill=svg.INK, text_anchor="middle", class_="tick")
+        d.text(left + width / 2, bottom + 17, "step", fill=svg.INK, text_anchor="middle", class_="axis-name")
+        best = self._minimum_loss(self.surface)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             gaps = np.log10(np.maximum(self.losses - best, 1e-16))
         finite = np.isfinite(gaps)
@@ -542,11 +651,12 @@ class DescentExplorer(Explorer):
             return
         low, high = np.floor(gaps[finite].min()), np.ceil(gaps[finite].max())
         high = max(high, low + 1)
+        sy = svg.Scale((low, high), (bottom, top))
+        every = max(1, int(np.ceil((high - low) / 4)))
+        for power in range(int(high), int(low) - 1, -every):
+            y = sy(power)
+            d.line(left, y, left + width, y, stroke="#e4e4e4")
+            d.text(left - 4, y + 4, f"1e{power}", fill=svg.INK, text_anchor="end", class_="tick")
         steps = np.arange(len(gaps))
         sx = svg.Scale((0, max(len(gaps) - 1, 1)), (left, left + width))
-        sy = svg.Scale((low, high), (bottom, top))
         d.polyline(sx(steps[finite]), sy(gaps[finite]), stroke=svg.HIGHLIGHT, stroke_width=1.5, class_="loss-curve")
-        d.text(left - 2, top + 10, f"1e{high:g}", size=12, fill=svg.MUTED)
-        d.text(left - 2, bottom - 2, f"1e{low:g}", size=12, fill=svg.MUTED)
-        d.text(left + width - 24, bottom + 12, f"{len(gaps) - 1}", size=12, fill=svg.MUTED)
-        d.text(left, bottom + 12, "step 0", size=12, fill=svg.MUTED)
