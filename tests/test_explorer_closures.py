@@ -174,6 +174,7 @@ def test_a_legend_says_what_the_colours_mean():
 def test_a_large_tensor_shows_its_range_in_words():
     x = Tensor(np.linspace(-1.0, 2.375, 12).reshape(3, 4), requires_grad=True, label="x")
     explorer = BackwardExplorer((x * 2.0).sum())
-    assert ">data min -1.0, max 2.375<" in explorer.svg  # not "[-1.0, 2.375]", which reads as two elements
+    # A heatmap, and its range in words: not "[-1.0, 2.375]", which reads as two elements.
+    assert ">from -1.0<" in explorer.svg and ">to 2.375<" in explorer.svg and 'class="heatmap"' in explorer.svg
     explorer.go_to(2)
     assert "x.grad += n1.data * n2.grad: shape (3, 4) with values from 2.0 to 2.0" in explorer.explanation

@@ -286,9 +286,9 @@ class BackwardExplorer(Explorer):
             if not self.is_tensor:
                 lengths = [len(name), 15] + ([] if forward else [15])  # 'data ' + up to 10 characters
             else:
-                data_lines = graph.format_array(node.data)
-                n_grad = graph.array_lines(node.data)
-                lengths = [len(f"{name} {_shape(node.data)}")] + [5 + len(line) for line in data_lines]
+                data_lines, _ = graph.tensor_block("data ", node.data)
+                n_grad = graph.block_lines(node.data)
+                lengths = [len(f"{name} {_shape(node.data)}")] + [len(line) for line in data_lines]
                 if not forward:
                     lengths += [grad_widths[i]] + [0] * (n_grad - 1)
                 self._line_counts[i] = (len(data_lines), n_grad)
@@ -299,7 +299,7 @@ class BackwardExplorer(Explorer):
         widths = [len("grad none yet") for _ in self.nodes]
 
         def measure(i, grad):
-            widths[i] = max(widths[i], 5 + max(len(line) for line in graph.format_array(grad)))
+            widths[i] = max(widths[i], max(len(line) for line in graph.tensor_block("grad ", grad)[0]))
 
         measure(len(self.nodes) - 1, self._seed_value)
         for after in self.trace.after:
@@ -361,6 +361,7 @@ class BackwardExplorer(Explorer):
         return len(self.nodes) - 1
 
     def _lines(self, i, data, grad):
+        """The text lines of node ``i``'s box, and its heatmaps (tensors too large to write out)."""
         node, name = self.nodes[i], self.names[i]
         fmt = graph.format_number
         forward = self.mode == "forward"
@@ -368,20 +369,39 @@ class BackwardExplorer(Explorer):
             lines = [name, "data " + ("?" if data is None else fmt(data))]
             if not forward:
                 lines.append("grad " + ("?" if grad is None else fmt(grad)))
-            return lines
+            return lines, []
         n_data, n_grad = self._line_counts[i]
         lines = [f"{name} {_shape(node.data)}"]
-        lines += _block("data ", data, n_data)
+        block, heatmaps = _block("data ", data, n_data, len(lines))
+        lines += block
         if not forward:
             if grad is not None:
-                lines += _block("grad ", grad, n_grad)
+                block, grad_heatmaps = _block("grad ", grad, n_grad, len(lines))
+                lines += block
+                heatmaps += grad_heatmaps
             elif self.step == 0:
-                lines += _block("grad ", None, n_grad)
+                lines += _block("grad ", None, n_grad, len(lines))[0]
             elif not getattr(node, "requires_grad", True):
                 lines += ["grad (not required)"] + [""] * (n_grad - 1)
             else:
                 lines += ["grad none yet"] + [""] * (n_grad - 1)
-        return lines
+        return lines, heatmaps
+
+    def _tooltip(self, i, data, grad):
+        """The full text of node ``i``'s box: what made it, and its values unabbreviated."""
+        node, name = self.nodes[i], self.names[i]
+        parents = ", ".join(self.names[p] for p in self._parents[i])
+        made = f"{name} = {self.trace.ops[i]}({parents})" if parents else f"{name}: a leaf"
+        if not self.is_tensor:
+            lines = [made, "data " + ("not computed yet" if data is None else repr(float(data)))]
+            if self.mode == "backward":
+                lines.append("grad " + ("not known yet" if grad is None else repr(float(grad))))
+            return "\n".join(lines)
+        lines = [f"{made}, shape {_shape(node.data)}"]
+        lines.append("data " + ("not computed yet" if data is None else graph.full_text(data)))
+        if self.mode == "backward":
+            lines.append("grad " + ("not known yet" if grad is None else graph.full_text(grad)))
+        return "\n".join(lines)
 
     def _render(self):
         k = self.step
@@ -391,11 +411,12 @@ class BackwardExplorer(Explorer):
         layout, messages, hidden_parents, hidden_children = self._view(self._centre())
         done = set(self._order[:k])
         updated = self.trace.updated_at(k)  # the parents the current step just sent gradient to
-        lines, styles, ops = {}, {}, {}
+        lines, styles, ops, heatmaps, tooltips = {}, {}, {}, {}, {}
         grad_row = 2 if not self.is_tensor else None
         for i in layout.keys:
             pending = i not in done
-            lines[i] = self._lines(i, self.data[i], self.grads[i])
+            lines[i], heatmaps[i] = self._lines(i, self.data[i], self.grads[i])
+            tooltips[i] = self._tooltip(i, self.data[i], self.grads[i])
             ops[i] = self.trace.ops[i]
             if self.mode == "backward" and k:
                 row = grad_row if grad_row is not None else 1 + self._line_counts[i][0]
@@ -418,28 +439,120 @@ class BackwardExplorer(Explorer):
             messages=messages,
             hidden_parents=hidden_parents,
             hidden_children=hidden_children,
+            heatmaps=heatmaps,
+            tooltips=tooltips,
+            done=done - {current},
         )
         self.explanation = self._explain()
-        self._graph_html.value = self._legend() + f'<div style="overflow:auto; max-height:640px">{self.svg}</div>'
+        self.meaning = self._meaning()
+        shows_heatmaps = any(heatmaps.values())
+        self._graph_html.value = (
+            self._legend(layout, shows_heatmaps)
+            + f'<div style="font-size:12px; margin:0 0 4px 0"><b>{html.escape(self.meaning)}</b></div>'
+            + self._frame(layout, messages)
+        )
         self._text_html.value = f'<pre style="font-size:12px; line-height:1.4">{html.escape(self.explanation)}</pre>'
 
-    def _legend(self):
-        """What the text colours and the highlighted box mean, in a line above the graph."""
-        current = (
-            f'<span style="background:{graph.CURRENT_FILL}; border:2px solid {svg.HIGHLIGHT}; padding:0 4px">'
-            "yellow box</span>: the node of the current step"
+    def _frame(self, layout, messages):
+        """The drawing in a frame that scrolls when the page is narrower (or shorter) than the graph.
+
+        Each step replaces the frame, and a new frame opens scrolled to the node of the step: a box
+        over it carries ``scroll-initial-target`` (no script runs in a widget's HTML), while the
+        learner stays free to scroll anywhere. A hint, shown by a container query only when the
+        frame is narrower than the graph, says so and where the node is.
+        """
+        width, height = graph.drawing_size(layout, messages)
+        centre = self._centre()
+        x, y, w, h = layout.boxes[centre]
+        if centre in layout.op_boxes:
+            ox = layout.op_boxes[centre][0]
+            x, w = ox, x + w - ox
+        column = layout.layers[centre] + 1
+        columns = 1 + max(layout.layers[k] for k in layout.keys)
+        which = "the node of this step" if self.step else "the node the walk starts from"
+        hint = (
+            f"\u21c6 The graph is {width} px wide, wider than this page: scroll sideways in the frame. Each step "
+            f"scrolls it to {which}, '{self.names[centre]}' (column {column} of {columns}: leaves on the left, "
+            "the output on the right)."
+        )
+        hint_class = f"minigrad-scroll-hint-{width}"
+        target = (
+            f"position:absolute; left:{x - 20:.0f}px; top:{y - 10:.0f}px; width:{w + 40:.0f}px; height:{h + 20:.0f}px; "
+            "scroll-snap-align:center; scroll-initial-target:nearest; pointer-events:none"
+        )
+        return (
+            '<div style="container-type:inline-size">'
+            f"<style>.{hint_class} {{display:none}} @container (max-width: {width - 1}px) "
+            f"{{.{hint_class} {{display:block}}}}</style>"
+            f'<div class="{hint_class}" style="font-size:12px; margin:0 0 4px 0">{html.escape(hint)}</div>'
+            '<div class="minigrad-graph-frame" style="overflow:auto; max-height:640px; '
+            'scrollbar-color:#888888 #eeeeee; scrollbar-width:auto">'
+            f'<div style="position:relative; width:{width}px; height:{height}px">{self.svg}'
+            f'<div class="minigrad-current-target" style="{target}"></div></div></div></div>'
+        )
+
+    def _legend(self, layout, shows_heatmaps):
+        """What every colour, line and mark of the drawing means, above it."""
+        box = (
+            '<span style="background:{fill}; border:{width}px solid {stroke}; border-radius:3px; padding:0 4px">'
+            "{text}</span>"
+        )
+        current = box.format(fill=graph.CURRENT_FILL, stroke=svg.HIGHLIGHT, width=2, text="yellow box")
+        visited = box.format(fill=graph.DONE_FILL, stroke=svg.INK, width=1, text="blue box")
+        edge = (
+            '<span style="display:inline-block; width:22px; vertical-align:middle; '
+            f'border-top:3px solid {svg.HIGHLIGHT}"></span> orange edges'
         )
         if self.mode == "forward":
-            parts = [f'<b style="color:{UPDATED}">bold orange</b> data: computed by this step', "?: not computed yet"]
+            parts = [
+                f"{current}: the node this step computes",
+                f"{visited}: nodes computed before",
+                f"{edge}: from its inputs",
+                f'<b style="color:{UPDATED}">bold orange</b> data: computed by this step',
+                "?: not computed yet",
+            ]
         else:
             parts = [
+                f"{current}: the node of this step (its gradient is complete and goes back to its parents)",
+                f"{visited}: nodes whose step is done",
+                f"{edge}: the way its gradient goes back",
                 f'<b style="color:{UPDATED}">bold orange</b> grad: what this step just added',
                 f'<span style="color:{svg.MUTED}">grey</span> grad: its step has not come, more may still arrive',
+                "black grad: complete",
                 "?: nothing known yet",
             ]
-        return f'<div style="font-size:12px; margin:2px 0 4px 0">{" &middot; ".join([current, *parts])}</div>'
+        if any(edge.count > 1 for edge in layout.edges):
+            parts.append("\u00d72: an input used twice by one op")
+        parts.append("rest the pointer on a box for its values in full")
+        text = f'<div style="font-size:12px; line-height:1.6; margin:2px 0 4px 0">{" &middot; ".join(parts)}</div>'
+        if shows_heatmaps:
+            text += _heatmap_legend()
+        return text
 
     # ------------------------------------------------------------------ explaining
+
+    def _meaning(self):
+        """What the current step does, in one sentence above the drawing."""
+        root = self.names[-1]
+        if self.mode == "forward":
+            if not self.step:
+                return "Step 0: only the leaves are known. Each step computes one node from its inputs."
+            i = self.current_index
+            inputs = _listed([self.names[p] for p in dict.fromkeys(self._parents[i])])
+            return f"Step {self.step}: '{self.names[i]}' is computed from {inputs}, all computed before it."
+        if not self.step:
+            seed = "the seed you gave" if self._seed is not None else f"d{root}/d{root} = 1"
+            return (
+                f"Step 0: no gradient is known yet. Step 1 starts from '{root}' ({seed}); "
+                "each step walks back one node."
+            )
+        i = self.current_index
+        name = self.names[i]
+        complete = "the seed" if self.step == 1 else f"complete: every path from '{root}' to it has been walked"
+        if not self._parents[i]:
+            return f"Step {self.step}: '{name}' is a leaf. Its gradient is {complete}, and it has nothing to pass on."
+        parents = _listed([self.names[p] for p in dict.fromkeys(self._parents[i])])
+        return f"Step {self.step}: the gradient of '{name}' is {complete}; it now passes it back to {parents}."
 
     def _explain(self):
         lines = [self.error] if self.error else []
@@ -455,9 +568,24 @@ class BackwardExplorer(Explorer):
         return f"BackwardExplorer({mode}step {step} of {steps}, current node '{self.names[i]}' ({op}))"
 
 
-def _block(prefix, array, n_lines):
-    """Lines for ``prefix`` followed by an array's values ('?' if not known), always ``n_lines`` long."""
+def _block(prefix, array, n_lines, first_line):
+    """Lines for ``prefix`` followed by an array ('?' if not known), always ``n_lines`` long, and its
+    heatmaps, their lines counted from ``first_line``, the block's line in the box."""
     if array is None:
-        return [prefix + "?"] + [""] * (n_lines - 1)
-    rows = graph.format_array(array)
-    return [prefix + rows[0]] + [" " * len(prefix) + row for row in rows[1:]]
+        return [prefix + "?"] + [""] * (n_lines - 1), []
+    lines, heatmaps = graph.tensor_block(prefix, array)
+    return lines, [heatmap._replace(line=heatmap.line + first_line) for heatmap in heatmaps]
+
+
+def _listed(names):
+    """'a', 'a and b', 'a, b and c', each quoted."""
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _heatmap_legend():
+    """The colour bar of the heatmaps: each tensor is coloured on its own scale, up to its largest magnitude."""
+    caption = "heatmap colours, one cell per element (m: that tensor's largest |value|)"
+    drawing = svg.Drawing(int(svg.text_width(caption)) + 12, 50)
+    drawing.colour_bar(2, 0, 240, -1.0, 1.0, caption, ends=("-m", "+m"), ticks=[(0.5, "0")])
+    return drawing.to_svg(fit=True)

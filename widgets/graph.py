@@ -17,19 +17,22 @@ The layout is computed here, with no graphviz or other system binary (a small Su
 Everything is deterministic: the same graph gives the same coordinates and the same SVG.
 """
 
+import html
 import math
+import re
 from typing import NamedTuple
 
 import numpy as np
 
 from widgets import svg
 
-FONT = 11  # font size of the text in value boxes
-CHAR_WIDTH = 6.7  # width of one monospace character at FONT (a little more than 0.6 em)
-LINE_HEIGHT = 14
+FONT = 12  # font size of all text in the drawing: at least 12 px, as the course's rule asks
+CHAR_WIDTH = 7.3  # width of one monospace character at FONT (a little more than 0.6 em)
+LINE_HEIGHT = 16
+BASELINE = 11  # from the top of a line to its text's baseline
 PAD = 6  # inside a box, around its text
-OP_FONT = 10
-OP_HEIGHT = 20
+OP_FONT = FONT
+OP_HEIGHT = 22
 RUN_IN = 26  # horizontal room for the edges arriving at an op box
 OP_TO_BOX = 14  # from an op box to the node it made
 GAP = 16  # vertical space between two boxes of a layer
@@ -38,9 +41,17 @@ MARGIN = 10
 STUB = 22  # length of the dashed stub standing for edges to nodes not shown
 MESSAGE_HEIGHT = 16
 
+SMALL_TENSOR = 6  # a tensor of at most this many elements is written out in its box; a larger one is a heatmap
+HEATMAP_LINES = 2  # the text lines a heatmap spans
+HEATMAP_CELLS = 32  # cells per side at most: a larger tensor is shown as the means of blocks of its values
+HEATMAP_WIDTH = 56  # pixels at most
+MAX_CELL = 8  # pixels per cell side at most
+NOT_A_NUMBER = (136, 136, 136)  # the colour of a nan in a heatmap
+
 EDGE = "#9a9a9a"
 OP_FILL = "#eeeeee"
 CURRENT_FILL = "#fff3d6"
+DONE_FILL = "#e6f0fa"  # a node whose step is done
 
 
 # ---------------------------------------------------------------------- text
@@ -89,13 +100,95 @@ def format_array(array, max_size=9):
     return [f"min {_format_element(array.min(), integer)}, max {_format_element(array.max(), integer)}"]
 
 
-def array_lines(array, max_size=9):
-    """How many lines ``format_array`` gives for an array of this shape."""
+class Heatmap(NamedTuple):
+    """A tensor drawn as coloured cells in a box, from text line ``line`` on, ``column`` characters in."""
+
+    line: int
+    column: int
+    values: np.ndarray  # 2-D, at most HEATMAP_CELLS per side
+
+
+def _shrink(values, axis):
+    n = values.shape[axis]
+    if n <= HEATMAP_CELLS:
+        return values
+    starts = np.linspace(0, n, HEATMAP_CELLS + 1).astype(int)
+    sums = np.add.reduceat(values, starts[:-1], axis=axis)
+    counts = np.diff(starts).reshape((-1, 1) if axis == 0 else (1, -1))
+    return sums / counts
+
+
+def heatmap_grid(array):
+    """A tensor as the 2-D grid of cells its heatmap shows: one row per index of all axes but the
+    last, one column per index of the last; means of blocks when more than HEATMAP_CELLS a side."""
+    values = np.asarray(array, dtype=float)
+    values = values.reshape(1, -1) if values.ndim < 2 else values.reshape(-1, values.shape[-1])
+    return _shrink(_shrink(values, 0), 1)
+
+
+def heatmap_cell_size(grid_shape):
+    """(width, height) of one cell in pixels: the heatmap fits HEATMAP_LINES lines and HEATMAP_WIDTH."""
+    rows, columns = grid_shape
+    return min(MAX_CELL, HEATMAP_WIDTH / columns), min(MAX_CELL, (HEATMAP_LINES * LINE_HEIGHT - 4) / rows)
+
+
+def heatmap_columns(grid_shape):
+    """The characters of text a heatmap takes up, a space after it included."""
+    width = grid_shape[1] * heatmap_cell_size(grid_shape)[0]
+    return int(math.ceil(width / CHAR_WIDTH)) + 1
+
+
+def heatmap_rgb(grid):
+    """The cells' colours: blue (negative) through near-white (0) to red (positive), scaled to the
+    grid's own largest magnitude; a nan grey."""
+    finite = np.abs(grid[np.isfinite(grid)])
+    scale = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    rgb = svg.diverging_rgb(np.nan_to_num(grid, nan=0.0, posinf=scale, neginf=-scale), scale)
+    rgb[np.isnan(grid)] = NOT_A_NUMBER
+    return rgb
+
+
+def is_small(array):
+    """Whether a box writes out this tensor's values (else it draws a heatmap and its range)."""
     shape = np.shape(array)
-    size = math.prod(shape)
-    if len(shape) == 2 and 0 < size <= max_size:
-        return shape[0]
-    return 1
+    return len(shape) <= 2 and math.prod(shape) <= SMALL_TENSOR
+
+
+def tensor_block(prefix, array):
+    """The lines (and heatmaps) a box shows for an array after ``prefix`` ('data ', 'grad '):
+    its values when it is small, else a heatmap and its range in words."""
+    array = np.asarray(array)
+    if is_small(array) or array.size == 0:
+        rows = format_array(array)
+        return [prefix + rows[0]] + [" " * len(prefix) + row for row in rows[1:]], []
+    grid = heatmap_grid(array)
+    columns = heatmap_columns(grid.shape)
+    integer = array.dtype.kind in "biu"
+    low, high = (_format_element(x, integer) for x in (array.min(), array.max()))
+    # A range in words: "[-1.0, 2.375]" would read as an array of two elements.
+    words = ("all equal", f"to {low}") if low == high else (f"from {low}", f"to {high}")
+    indent = " " * (len(prefix) + columns)
+    return [prefix + " " * columns + words[0], indent + words[1]], [Heatmap(0, len(prefix), grid)]
+
+
+def block_lines(array):
+    """How many lines ``tensor_block`` gives for an array of this shape."""
+    shape = np.shape(array)
+    if math.prod(shape) == 0:
+        return 1
+    if not is_small(array):
+        return HEATMAP_LINES
+    return shape[0] if len(shape) == 2 else 1
+
+
+def full_text(array):
+    """An array's values in full (4 significant digits each), for a tooltip; its size alone when huge."""
+    array = np.asarray(array)
+    if array.size > 120:
+        return f"{array.size} values (too many to list)"
+    integer = array.dtype.kind in "biu"
+    formatter = {"all": lambda x: _format_element(x, integer)}
+    return np.array2string(array, separator=", ", max_line_width=100, threshold=200, formatter=formatter)
 
 
 def node_names(nodes):
@@ -374,29 +467,60 @@ def neighbourhood(centre, parents, children, max_nodes, max_hops=5):
 
 
 def draw_graph(
-    layout, lines, ops, names, *, current=None, styles=None, messages=(), hidden_parents=None, hidden_children=None
+    layout,
+    lines,
+    ops,
+    names,
+    *,
+    current=None,
+    styles=None,
+    messages=(),
+    hidden_parents=None,
+    hidden_children=None,
+    heatmaps=None,
+    tooltips=None,
+    done=(),
 ):
     """The SVG text of a laid-out graph.
 
     ``lines[k]``: the text lines of k's box (first the label); ``styles[k]``: optional SVG
     attributes per line; ``ops[k]``: the op box's text; ``names[k]``: written as ``data-node`` on
-    k's box. ``current``: the node drawn highlighted, with the edges into it. ``hidden_parents`` and
-    ``hidden_children`` count, per node, the neighbours not shown (drawn as dashed stubs).
+    k's box. ``current``: the node drawn highlighted, with the edges into it; ``done``: nodes drawn
+    filled, as visited. ``hidden_parents`` and ``hidden_children`` count, per node, the neighbours
+    not shown (drawn as dashed stubs). ``heatmaps[k]``: the heatmaps in k's box, with ``line``
+    counted from its first line; ``tooltips[k]``: the text shown when the pointer rests on k's box.
     """
     styles = styles or {}
     hidden_parents = hidden_parents or {}
     hidden_children = hidden_children or {}
-    width = max([layout.width] + [2 * MARGIN + text_width(m, 12) for m in messages])
-    d = svg.Drawing(_round_up(width), _round_up(layout.height))
+    heatmaps = heatmaps or {}
+    tooltips = tooltips or {}
+    done = set(done)
+    d = svg.Drawing(*drawing_size(layout, messages))
     for i, message in enumerate(messages):
-        d.text(MARGIN, MARGIN + 10 + i * MESSAGE_HEIGHT, message, size=12, fill=svg.INK)
+        d.text(MARGIN, MARGIN + BASELINE + i * MESSAGE_HEIGHT, message, size=FONT, fill=svg.INK)
     _draw_edges(d, layout, names, current)
     for k in layout.keys:
         is_current = k == current
         if k in layout.op_boxes:
             _draw_op(d, layout.op_boxes[k], layout.boxes[k], ops[k], names[k], is_current, hidden_parents.get(k))
-        _draw_box(d, layout.boxes[k], lines[k], styles.get(k, ()), names[k], k, is_current, hidden_children.get(k))
+        fill = CURRENT_FILL if is_current else (DONE_FILL if k in done else "white")
+        d.raw("<g>")
+        if k in tooltips:
+            d.raw(f"<title>{html.escape(tooltips[k])}</title>")
+        _draw_box(d, layout.boxes[k], lines[k], styles.get(k, ()), names[k], k, is_current, fill)
+        for heatmap in heatmaps.get(k, ()):
+            _draw_heatmap(d, layout.boxes[k], heatmap)
+        d.raw("</g>")
+        if hidden_children.get(k):
+            _draw_hidden_children(d, layout.boxes[k], hidden_children[k])
     return d.to_svg()
+
+
+def drawing_size(layout, messages=()):
+    """(width, height) in whole pixels of what ``draw_graph`` draws."""
+    width = max([layout.width] + [2 * MARGIN + text_width(m) for m in messages])
+    return _round_up(width), _round_up(layout.height)
 
 
 def _draw_edges(d, layout, names, current):
@@ -415,7 +539,7 @@ def _draw_edges(d, layout, names, current):
         )
         if edge.count > 1:
             x, y = edge.points[-1]
-            d.text(x - 3, y - 4, f"\u00d7{edge.count}", size=9, text_anchor="end", fill=svg.INK)
+            d.text(x - 3, y - 5, f"\u00d7{edge.count}", size=FONT, text_anchor="end", fill=svg.INK)
 
 
 def _draw_op(d, op_box, box, op, name, is_current, hidden_parents):
@@ -432,25 +556,29 @@ def _draw_op(d, op_box, box, op, name, is_current, hidden_parents):
         stroke_width=2.5 if is_current else 1.2,
     )
     d.rect(ox, oy, ow, oh, rx=oh / 2, fill=OP_FILL, stroke=colour, stroke_width=2 if is_current else 1, data_op=name)
-    d.text(ox + ow / 2, oy + oh / 2 + 3.5, op, size=OP_FONT, text_anchor="middle", fill=svg.INK)
+    d.text(ox + ow / 2, oy + oh / 2 + 4, op, size=OP_FONT, text_anchor="middle", fill=svg.INK)
     if hidden_parents:  # slanted up, so as not to hide the edges that are shown
         d.line(ox - STUB, oy - 6, ox, oy + oh / 2, stroke=EDGE, stroke_dasharray="3 2")
-        d.text(ox - STUB, oy - 9, f"+{hidden_parents}", size=9, fill=svg.MUTED)
+        d.text(ox - STUB, oy - 9, f"+{hidden_parents}", size=FONT, fill=svg.MUTED)
 
 
-def _draw_box(d, box, lines, styles, name, index, is_current, hidden_children):
-    """A value box with its lines of text, and a dashed stub for children not shown."""
+def _draw_hidden_children(d, box, count):
+    """A dashed stub, slanted down, for the children not shown."""
     x, y, w, h = box
-    if hidden_children:  # slanted down
-        d.line(x + w, y + h / 2, x + w + STUB, y + h + 2, stroke=EDGE, stroke_dasharray="3 2")
-        d.text(x + w + 4, y + h + 12, f"+{hidden_children}", size=9, fill=svg.MUTED)
+    d.line(x + w, y + h / 2, x + w + STUB, y + h + 2, stroke=EDGE, stroke_dasharray="3 2")
+    d.text(x + w + 4, y + h + 14, f"+{count}", size=FONT, fill=svg.MUTED)
+
+
+def _draw_box(d, box, lines, styles, name, index, is_current, fill):
+    """A value box with its lines of text."""
+    x, y, w, h = box
     d.rect(
         x,
         y,
         w,
         h,
         rx=4,
-        fill=CURRENT_FILL if is_current else "white",
+        fill=fill,
         stroke=svg.HIGHLIGHT if is_current else svg.INK,
         stroke_width=3 if is_current else 1,
         data_node=name,
@@ -458,16 +586,30 @@ def _draw_box(d, box, lines, styles, name, index, is_current, hidden_children):
         class_="node current" if is_current else "node",
     )
     for i, text in enumerate(lines):
-        if not text:
-            continue
         attrs = {"fill": svg.INK}
         if i == 0:
             attrs["font_weight"] = "bold"
         if i < len(styles) and styles[i]:
             attrs.update(styles[i])
-        # SVG collapses spaces: indent continuation lines by position instead.
-        indent = len(text) - len(text.lstrip(" "))
-        d.text(x + PAD + indent * CHAR_WIDTH, y + PAD + 10 + i * LINE_HEIGHT, text.lstrip(" "), size=FONT, **attrs)
+        # SVG collapses runs of spaces: each run of text goes where its column is instead.
+        for run in _RUN.finditer(text):
+            column_x = x + PAD + run.start() * CHAR_WIDTH
+            d.text(column_x, y + PAD + BASELINE + i * LINE_HEIGHT, run.group(), size=FONT, **attrs)
+
+
+_RUN = re.compile(r"\S+(?: \S+)*")  # text between runs of two spaces or more
+
+
+def _draw_heatmap(d, box, heatmap):
+    """A heatmap's cells as one image (each cell a crisp square: they are the tensor's elements), framed."""
+    x, y, _, _ = box
+    cell_w, cell_h = heatmap_cell_size(heatmap.values.shape)
+    rows, columns = heatmap.values.shape
+    left = x + PAD + heatmap.column * CHAR_WIDTH
+    top = y + PAD + heatmap.line * LINE_HEIGHT + 2 + (HEATMAP_LINES * LINE_HEIGHT - 4 - rows * cell_h) / 2
+    width, height = columns * cell_w, rows * cell_h
+    d.image_grid(heatmap_rgb(heatmap.values), left, top, width, height, style="image-rendering:pixelated")
+    d.rect(left, top, width, height, fill="none", stroke=svg.MUTED, stroke_width=0.5, class_="heatmap")
 
 
 def _round_up(x):
