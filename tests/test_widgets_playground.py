@@ -12,6 +12,7 @@ from minigrad import Tensor, float64, nn
 from minigrad.nn import functional as F
 from minigrad.optim import SGD
 from widgets import svg as svg_module
+from widgets import playground as playground_module
 from widgets.playground import TrainingPlayground
 
 
@@ -19,8 +20,17 @@ def parameters(playground):
     return [a.copy() for pair in playground.layer_weights() for a in pair]
 
 
+def group(svg, kind):
+    """The opening tag and the contents of the group <g class="kind" ...> ... </g>."""
+    return re.search(rf'(<g class="{kind}"[^>]*>)(.*?)</g>', svg).groups()
+
+
 def circles(svg, kind):
-    return re.findall(rf'<circle [^>]*class="{kind}"/>', svg)
+    return re.findall(r"<circle [^>]*/>", group(svg, kind)[1])
+
+
+def font_sizes(svg):
+    return [float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg)]
 
 
 def test_a_tensor_step_is_one_sgd_step_on_the_batch():
@@ -184,7 +194,7 @@ def test_the_boundary_shows_the_heatmap_and_the_train_and_test_points():
     assert reddish.any() and bluish.any()  # the two classes sit on either side of the boundary
     train, test = circles(svg, "train"), circles(svg, "test")
     assert (len(train), len(test)) == (len(playground.X_train), len(playground.X_test))
-    assert all('stroke="white"' in c for c in train) and all('fill="white"' in c for c in test)
+    assert 'stroke="white"' in group(svg, "train")[0] and 'fill="white"' in group(svg, "test")[0]
 
 
 def test_the_loss_curves_follow_the_history():
@@ -205,7 +215,7 @@ def test_the_network_edges_grow_with_the_weights():
     playground.step(30)
     svg = playground.network_view.value
     assert len(re.findall(r'class="neuron"', svg)) == 2 + 6 + 6 + 1
-    edges = re.findall(r'<line [^>]*stroke="(#[0-9a-f]{6})" stroke-width="([0-9.]+)" class="edge"/>', svg)
+    edges = re.findall(r'<line [^>]*stroke="(#[0-9a-f]{6})" stroke-width="([0-9.]+)"/>', group(svg, "edges")[1])
     # Edges are drawn layer by layer, each weight matrix row by row.
     weights = np.concatenate([w.ravel() for w, _ in playground.layer_weights()])
     assert len(edges) == len(weights) == 2 * 6 + 6 * 6 + 6
@@ -285,7 +295,138 @@ def test_a_tick_runs_as_many_steps_as_fit_in_its_budget():
     start = playground.step_count
     playground.player.value += 1
     assert playground.step_count - start == per_tick
-    assert playground.player.interval >= 100  # at most ten ticks a second, never queued up
-    assert playground.steps_per_second > 0  # measured from the first tick to the second
+    # Play asks for ticks faster than they come back: the kernel's answer paces them.
+    assert playground.player.interval == playground_module.PLAY_INTERVAL_MS < playground.tick_budget_ms
+    assert playground.steps_per_second > 0 and playground.redraws_per_second > 0  # from the first tick to the second
     status = playground.status.value
-    assert "steps/s" in status and f"{per_tick} per redraw" in status  # what this redraw covered
+    assert f"{playground.steps_per_second:.0f} steps/s" in status
+    assert f"{playground.redraws_per_second:.0f} redraws/s" in status
+    playground.pause()
+    playground.step()
+    assert "steps/s" not in playground.status.value and "ms per step and redraw" in playground.status.value
+
+
+def test_the_steps_per_tick_adapt_to_what_a_step_a_redraw_and_the_round_trip_take():
+    playground = TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16)
+    assert playground.steps_per_tick == 1  # nothing timed yet
+    period, least = playground_module.REDRAW_PERIOD_MS, playground_module.MIN_TICK_BUDGET_MS
+    playground.pace(train_ms=1.0, draw_ms=10.0)
+    assert playground.tick_budget_ms == period and playground.steps_per_tick == int(period - 10)
+    # The round trip to the page comes out of the budget: a redraw every REDRAW_PERIOD_MS in all.
+    playground.pace(round_trip_ms=30.0)
+    assert playground.tick_budget_ms == period - 30 and playground.steps_per_tick == int(period - 30 - 10)
+    # One slow step moves the estimate part of the way; slow steps all the way.
+    playground.pace(train_ms=4.0)
+    assert int((period - 40) / 4) < playground.steps_per_tick < int(period - 40)
+    for _ in range(60):
+        playground.pace(train_ms=4.0)
+    assert playground.steps_per_tick == int((period - 40) / 4)
+    # A slow page leaves the tick its least budget; a redraw that fills it leaves one step.
+    for _ in range(60):
+        playground.pace(round_trip_ms=500.0)
+    assert playground.tick_budget_ms == least and playground.steps_per_tick == int((least - 10) / 4)
+    for _ in range(60):
+        playground.pace(draw_ms=3.0 * least)
+    assert playground.steps_per_tick == 1
+    for _ in range(60):
+        playground.pace(train_ms=1e-4, draw_ms=0.0)
+    assert playground.steps_per_tick == playground_module.MAX_STEPS_PER_TICK
+    # A reset times the new network afresh.
+    playground.neurons_slider.value = 4
+    assert playground.steps_per_tick == 1
+
+
+def test_the_speed_readout_counts_the_steps_and_redraws_of_the_last_second():
+    playground = TrainingPlayground()
+    playground.play()
+    for tick, now in enumerate([10.0, 10.1, 10.2, 10.3, 10.4]):
+        playground._measure_speed(now)
+        playground.step(20 + tick)  # 20, 21, ... steps a tick
+    assert playground.steps_per_second == pytest.approx((20 + 21 + 22 + 23) / 0.4)
+    assert playground.redraws_per_second == pytest.approx(4 / 0.4)
+    assert "215 steps/s, 10 redraws/s" in playground.status.value
+    # Ticks more than a second old drop out of the window; a pause starts a new one.
+    playground._measure_speed(11.35)
+    assert playground.steps_per_second == pytest.approx(24 / 0.95)  # only the tick at 10.4 is left
+    playground._measure_speed(20.0)
+    playground.step(5)
+    playground._measure_speed(20.5)
+    assert playground.steps_per_second == pytest.approx(5 / 0.5) and playground.redraws_per_second == pytest.approx(2)
+
+
+def colour_bar(svg, caption):
+    """(low, high, the bar's colours from low to high) of the colour bar with this caption."""
+    pattern = rf'<g class="colour-bar" data-low="([^"]+)" data-high="([^"]+)" data-caption="{re.escape(caption)}">'
+    pattern += "(.*?)</g>"
+    match = re.search(pattern, svg)
+    assert match, f"no colour bar {caption!r}"
+    (uri,) = re.findall(r'href="(data:image/png;base64,[^"]+)"', match.group(3))
+    return float(match.group(1)), float(match.group(2)), decode_png(uri)[0]
+
+
+def test_the_heatmap_has_a_colour_bar_of_the_probability_of_class_1():
+    playground = TrainingPlayground(dataset="gaussians")
+    playground.step(30)
+    svg = playground.boundary_view.value
+    low, high, bar = colour_bar(svg, "output: probability of class 1")
+    assert (low, high) == (0.0, 1.0)
+    for label in ("colour-bar-low\">0<", "colour-bar-tick\">0.5<", "colour-bar-high\">1<"):
+        assert label in svg  # the range, written at its ends, and the boundary between the classes
+    # Each pixel of the map has the bar's colour at the probability the network gives there.
+    (uri,) = re.findall(r'href="([^"]+)"[^>]*class="heatmap"', svg)
+    pixels = decode_png(uri).reshape(-1, 3)
+    probability = 1 / (1 + np.exp(-playground._grid_logits.ravel()))
+    at = np.rint(probability * (len(bar) - 1)).astype(int)
+    assert np.abs(pixels - bar[at]).max() <= 2  # the bar samples the scale at 128 points
+    # The ends: blue for class 0, red for class 1, the colours of the points' classes.
+    assert bar[0][2] > bar[0][0] and bar[-1][0] > bar[-1][2]
+    for label in ("class 0", "class 1", "filled: train", "rings: test"):
+        assert f">{label}</text>" in svg
+
+
+def test_the_network_has_a_legend_of_its_colours_and_widths():
+    playground = TrainingPlayground(hidden_layers=1, neurons=3)
+    playground.step(50)
+    svg = playground.network_view.value
+    low, high, bar = colour_bar(svg, "colour: weight (edges), bias (neurons)")
+    assert (low, high) == (-0.5, 0.5) and "≤ -0.5" in svg and "≥ 0.5" in svg
+    # The inputs are white (they have no bias); every other neuron has the bar's colour at its bias.
+    fills = re.findall(r'<circle [^>]*fill="([^"]+)"[^>]*class="neuron"/>', svg)
+    assert fills[:2] == ["white", "white"] and len(fills) == 2 + 3 + 1
+    biases = np.concatenate([b for _, b in playground.layer_weights()])
+    for fill, bias in zip(fills[2:], biases):
+        shown = np.array([int(fill[k : k + 2], 16) for k in (1, 3, 5)])
+        at = int(np.rint((np.clip(bias, low, high) - low) / (high - low) * (len(bar) - 1)))
+        assert np.abs(shown - bar[at]).max() <= 3
+    # The widths' legend: a line as thick as an edge of each weight it names.
+    legend = re.search(r'width: \|weight\|</text><g class="legend">(.*?)</g>', svg).group(1)
+    shown = re.findall(r'stroke-width="([0-9.]+)"/><text [^>]*>([0-9.]+)</text>', legend)
+    assert [label for _, label in shown] == ["0.1", "1", "10"]
+    for width, label in shown:
+        assert float(width) == pytest.approx(playground_module.edge_width(float(label)), abs=0.01)
+
+
+def test_the_loss_plot_labels_its_axes_outside_the_plot():
+    playground = TrainingPlayground()
+    playground.step(40)
+    svg = playground.loss_view.value
+    assert ">loss</text>" in svg and ">training step</text>" in svg
+    vertical = r'<line x1="([0-9.]+)" y1="[0-9.]+" x2="\1" y2="[0-9.]+" stroke="#888888"/>'
+    axis_x = float(re.search(vertical, svg).group(1))
+    ticks = re.findall(r'<text x="([0-9.]+)" y="([0-9.]+)"[^>]*text-anchor="end" class="loss-tick">([^<]+)</text>', svg)
+    highest = max(max(h["train_loss"], h["test_loss"]) for h in playground.history)
+    assert [label for _, _, label in ticks] == ["0", f"{highest:.2g}"]
+    assert all(float(x) < axis_x for x, _, _ in ticks)  # right-aligned left of the axis
+    steps = re.findall(r'<text x="[0-9.]+" y="([0-9.]+)"[^>]*class="step-tick">([0-9]+)</text>', svg)
+    assert [label for _, label in steps] == ["0", "40"]
+    assert all(float(y) > float(ticks[0][1]) for y, _ in steps)  # under the axis
+    assert f">train {playground.history[-1]['train_loss']:.3f}</text>" in svg
+
+
+@pytest.mark.parametrize("settings", [{}, {"hidden_layers": 4, "neurons": 32}, {"mode": "scalar", "n_samples": 40}])
+def test_every_text_of_the_drawings_is_at_least_12_px(settings):
+    playground = TrainingPlayground(**settings)
+    playground.step(2)
+    for view in (playground.boundary_view, playground.network_view, playground.loss_view):
+        sizes = font_sizes(view.value)
+        assert sizes and min(sizes) >= 12

@@ -18,6 +18,8 @@ edge as thick as its weight is large.
     playground.history[-1]          # {'step': 100, 'train_loss': ..., 'test_accuracy': ...}
 """
 
+import collections
+import functools
 import math
 import time
 
@@ -36,8 +38,16 @@ from widgets.svg import HIGHLIGHT, INK, MUTED, Drawing, Scale, diverging, diverg
 DATASETS = ("circle", "xor", "gaussians", "spiral", "moons")
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 MODES = ("tensor", "scalar")
-TICK_BUDGET_MS = 80  # training and one redraw per Play tick, ticks 100 ms apart: 10 redraws a second
+# Play asks for a tick every PLAY_INTERVAL_MS, more often than a tick takes: ipywidgets holds Play's
+# next value back until the kernel has answered the last one, so ticks never queue up and the kernel
+# trains tick after tick. Each tick trains and redraws within a budget: REDRAW_PERIOD_MS (15 redraws a
+# second) less the round trip from the kernel to the page and back, but at least MIN_TICK_BUDGET_MS.
+PLAY_INTERVAL_MS = 20
+REDRAW_PERIOD_MS = 66
+MIN_TICK_BUDGET_MS = 20
 MAX_STEPS_PER_TICK = 500
+SMOOTHING = 0.3  # weight of the latest timing in the running estimates: one slow tick does not halve the next
+SPEED_WINDOW_S = 1.0  # steps/s and redraws/s are measured over the ticks of the last second
 
 # L2 rates to choose from, as TensorFlow Playground offers them: a log scale, and 0 for none.
 L2_RATES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
@@ -46,9 +56,87 @@ _ACTIVATION_MODULES = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 # Class 0 is drawn blue, class 1 red: the colours of negative and positive outputs on the heatmap.
 CLASS_COLORS = (diverging(-1, 1), diverging(1, 1))
 BOUNDARY_SIZE = 300
+BOUNDARY_LEGEND_HEIGHT = 92
 NETWORK_WIDTH, NETWORK_HEIGHT = 360, 300
-LOSS_WIDTH, LOSS_HEIGHT = 300, 150
+NETWORK_LEGEND_HEIGHT = 78
+# Edges and neurons share one colour scale: blue negative, red positive, full colour from |0.5| on.
+NETWORK_COLOUR_SCALE = 0.5
+LOSS_WIDTH, LOSS_HEIGHT = 300, 170
 MAX_CURVE_POINTS = 300
+
+
+def edge_width(weight):
+    """How thick an edge is drawn, in pixels, for a weight: 0.5 + 4 |w| / (1 + |w|), from 0.5 to 4.5."""
+    size = np.abs(weight)
+    return 0.5 + 4 * size / (1 + size)
+
+
+def probability_colours(p):
+    """The heatmap's colour for a predicted probability p of class 1: blue below 1/2, red above, the
+    deeper the surer; at most half-way to full colour, so that the points stay visible on it."""
+    return diverging_rgb(2 * np.asarray(p, dtype=float) - 1, 2.0)
+
+
+def output_colours(logits):
+    """``probability_colours`` of sigmoid(logits), computed as tanh(z / 2) = 2 sigmoid(z) - 1, which
+    does not overflow."""
+    return diverging_rgb(np.tanh(np.asarray(logits, dtype=float) / 2), 2.0)
+
+
+@functools.cache
+def _boundary_legend():
+    """What the boundary's colours and markers mean (the same for every playground): SVG markup for
+    the BOUNDARY_LEGEND_HEIGHT under the map."""
+    drawing, top = Drawing(BOUNDARY_SIZE, BOUNDARY_LEGEND_HEIGHT, background=None), BOUNDARY_SIZE + 8
+    drawing.colour_bar(
+        8,
+        top,
+        BOUNDARY_SIZE - 16,
+        0.0,
+        1.0,
+        "output: probability of class 1",
+        colours=probability_colours(np.linspace(0.0, 1.0, 128)),
+        ticks=((0.5, "0.5"),),
+    )
+    light = {"stroke": "white", "stroke_width": 1, "r": 4}
+    drawing.legend(
+        0,
+        top + 48,
+        [
+            ("circle", "class 0", {"fill": CLASS_COLORS[0], **light}),
+            ("circle", "class 1", {"fill": CLASS_COLORS[1], **light}),
+            ("circle", "filled: train", {"fill": INK, **light}),
+            ("circle", "rings: test", {"fill": "white", "stroke": INK, "stroke_width": 2, "r": 3}),
+        ],
+        width=BOUNDARY_SIZE,
+    )
+    return "".join(drawing.parts)
+
+
+@functools.cache
+def _network_legend():
+    """What the network's colours and thicknesses mean: SVG markup for the NETWORK_LEGEND_HEIGHT
+    under the network."""
+    drawing, top = Drawing(NETWORK_WIDTH, NETWORK_LEGEND_HEIGHT, background=None), NETWORK_HEIGHT + 4
+    scale = NETWORK_COLOUR_SCALE
+    drawing.colour_bar(
+        12,
+        top,
+        NETWORK_WIDTH - 24,
+        -scale,
+        scale,
+        "colour: weight (edges), bias (neurons)",
+        ends=(f"≤ {-scale:g}", f"≥ {scale:g}"),
+        ticks=((0.5, "0"),),
+    )
+    drawing.text(12, top + 62, "width: |weight|", fill=INK)
+    drawing.legend(
+        130,
+        top + 48,
+        [("line", f"{w:g}", {"stroke": MUTED, "stroke_width": f"{edge_width(w):.2f}"}) for w in (0.1, 1, 10)],
+        width=NETWORK_WIDTH - 130,
+    )
+    return "".join(drawing.parts)
 
 
 def make_dataset(name, n_samples=200, noise=0.1, seed=0):
@@ -95,6 +183,18 @@ def _square_domain(X, margin=0.1):
     return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
 
 
+def _pixels(x):
+    """A coordinate to one decimal, without a trailing ".0": short text for the many edges."""
+    return f"{x:.1f}".removesuffix(".0")
+
+
+def _smoothed(estimate, latest):
+    """A running estimate of a time taking in its latest measurement (None: nothing measured)."""
+    if latest is None:
+        return estimate
+    return latest if estimate is None else (1 - SMOOTHING) * estimate + SMOOTHING * latest
+
+
 def _thinned(count, limit):
     """At most ``limit`` indices spread over range(count), always keeping the first and the last."""
     if count <= limit:
@@ -109,11 +209,13 @@ class TrainingPlayground(Explorer):
     being the untrained model: step, train_loss, test_loss, train_accuracy, test_accuracy),
     ``step_count``, ``last_batch`` (the (X, y) arrays of the latest step), the data (``X_train``,
     ``y_train``, ``X_test``, ``y_test``), ``ms_per_step`` (a training step and a redraw, lately, in
-    milliseconds), ``steps_per_tick`` (how many steps each Play tick runs before it redraws) and
-    ``steps_per_second`` (what playing reached lately, measured between ticks, or None).
+    milliseconds), ``steps_per_tick`` (how many steps the next Play tick runs before it redraws),
+    ``steps_per_second`` and ``redraws_per_second`` (what playing reached over the last second, or
+    None before two ticks).
 
-    Playing runs as many steps per tick as fit in about 80 ms with the redraw, so that the pictures
-    change at least ten times a second however fast a single step is.
+    Playing runs as many steps per tick as fit in ``tick_budget_ms`` with the redraw (by running
+    estimates of a step's and a redraw's time): 66 ms a tick, round trip to the page included, so that
+    the pictures change about 15 times a second however fast a single step is.
     Methods: ``step(n=1)``, ``reset()``, ``play()``, ``pause()``, ``layer_weights()``.
 
     Changing the dataset, noise, split, network, activation, mode or seed resets the training;
@@ -146,8 +248,9 @@ class TrainingPlayground(Explorer):
         if l2 not in L2_RATES:
             raise ValueError(f"l2 must be one of {L2_RATES}, got {l2!r}")
         self.n_samples, self.grid_size = n_samples, grid_size
-        self.ms_per_step, self.steps_per_tick, self.steps_per_second, self._last_tick = None, 1, None, None
         self._quiet = False
+        # The page's round trip between ticks, measured while playing: it does not change with a reset.
+        self._round_trip_ms, self._tick_end = None, None
 
         wide, label = widgets.Layout(width="290px"), {"description_width": "90px"}
 
@@ -191,7 +294,12 @@ class TrainingPlayground(Explorer):
         # The Play widget ticks in the page; its own buttons carry icons but no names, so it stays out of
         # sight and a named button starts and stops it.
         self.player = widgets.Play(
-            value=0, min=0, max=10**9, interval=50, show_repeat=False, layout=widgets.Layout(display="none")
+            value=0,
+            min=0,
+            max=10**9,
+            interval=PLAY_INTERVAL_MS,
+            show_repeat=False,
+            layout=widgets.Layout(display="none"),
         )
         self.play_button = widgets.ToggleButton(
             description="play", icon="play", tooltip="train continuously", layout=widgets.Layout(width="90px")
@@ -332,10 +440,15 @@ class TrainingPlayground(Explorer):
         self._batches = None
         self.last_batch = None
         self.history, self.step_count, self.ms_per_step = [], 0, None
-        self.steps_per_tick, self.steps_per_second, self._last_tick = 1, None, None
+        # Timings of this network in this mode: a new one is timed afresh, its first tick one step.
+        self._train_ms, self._draw_ms, self.steps_per_tick = None, None, 1
+        self._ticks = collections.deque()  # (time, step_count) at the start of each recent tick
+        self.steps_per_second = self.redraws_per_second = None
         self._diverged = False
+        self._lay_out_drawings()
         self._record()
         self._draw()
+        self._draw_status()
         self._quiet = True
         try:
             self.player.value = 0
@@ -356,13 +469,32 @@ class TrainingPlayground(Explorer):
         trained = time.perf_counter()
         self._draw()
         drawn = time.perf_counter()
-        train_ms, draw_ms = (trained - start) / max(done, 1) * 1000, (drawn - trained) * 1000
-        self.ms_per_step = train_ms + draw_ms
+        train_ms = (trained - start) / done * 1000 if done else None
+        draw_ms = (drawn - trained) * 1000
+        self.ms_per_step = (train_ms or 0.0) + draw_ms
+        self.pace(train_ms, draw_ms)
         self._draw_status()
-        self._pace_player(train_ms, draw_ms)
+
+    @property
+    def tick_budget_ms(self):
+        """How long a Play tick may train and redraw: REDRAW_PERIOD_MS less the round trip between
+        ticks (as measured lately), at least MIN_TICK_BUDGET_MS."""
+        return max(MIN_TICK_BUDGET_MS, REDRAW_PERIOD_MS - (self._round_trip_ms or 0.0))
+
+    def pace(self, train_ms=None, draw_ms=None, round_trip_ms=None):
+        """Take in what was timed, in ms (None: not timed): a training step, a redraw, the round trip
+        from the end of one tick to the start of the next. Sets ``steps_per_tick`` to as many steps
+        as fit in ``tick_budget_ms`` with the redraw, by running estimates of each time, at least 1
+        and at most MAX_STEPS_PER_TICK."""
+        self._train_ms = _smoothed(self._train_ms, train_ms)
+        self._draw_ms = _smoothed(self._draw_ms, draw_ms)
+        self._round_trip_ms = _smoothed(self._round_trip_ms, round_trip_ms)
+        if self._train_ms is not None:
+            fit = (self.tick_budget_ms - (self._draw_ms or 0.0)) / max(self._train_ms, 1e-3)
+            self.steps_per_tick = max(1, min(MAX_STEPS_PER_TICK, int(fit)))
 
     def play(self):
-        """Start training: the Play widget then runs one step per tick."""
+        """Start training: the Play widget then runs ``steps_per_tick`` steps per tick."""
         self.player.playing = True
 
     def pause(self):
@@ -444,26 +576,71 @@ class TrainingPlayground(Explorer):
         self.play_button.description, self.play_button.icon = ("pause", "pause") if change.new else ("play", "play")
 
     def _on_tick(self, change):
-        if not self._quiet and change.new > change.old:
-            now = time.perf_counter()
-            if self._last_tick is not None and now - self._last_tick[0] < 1.0:
-                rate = self._last_tick[1] / (now - self._last_tick[0])
-                previous = self.steps_per_second
-                self.steps_per_second = rate if previous is None else 0.7 * previous + 0.3 * rate
-            steps = self.steps_per_tick
-            self._last_tick = (now, steps)
-            self.step(steps)
+        if self._quiet or change.new <= change.old:
+            return
+        now = time.perf_counter()
+        if self._tick_end is not None and now - self._tick_end < SPEED_WINDOW_S:
+            self.pace(round_trip_ms=(now - self._tick_end) * 1000)
+        self._measure_speed(now)
+        self.step(self.steps_per_tick)
+        self._tick_end = time.perf_counter()
 
-    def _pace_player(self, train_ms, draw_ms):
-        """Fit the steps of one tick and its redraw into TICK_BUDGET_MS, and let Play tick no faster
-        than they take, so that ticks never queue up."""
-        self.steps_per_tick = max(1, min(MAX_STEPS_PER_TICK, int((TICK_BUDGET_MS - draw_ms) / max(train_ms, 1e-3))))
-        tick_ms = self.steps_per_tick * train_ms + draw_ms
-        interval = max(100, math.ceil(tick_ms * 1.25 / 10) * 10)
-        if abs(interval - self.player.interval) > 0.2 * self.player.interval:
-            self.player.interval = interval
+    def _measure_speed(self, now):
+        """Steps and redraws per second over the ticks that started in the last SPEED_WINDOW_S, as a
+        learner sees them: the time between ticks includes the page's round trip."""
+        ticks = self._ticks
+        if ticks and now - ticks[-1][0] > SPEED_WINDOW_S:
+            ticks.clear()  # paused in between: a new run of ticks
+        ticks.append((now, self.step_count))
+        while len(ticks) > 2 and now - ticks[0][0] > SPEED_WINDOW_S:
+            ticks.popleft()
+        if len(ticks) >= 2:
+            first_time, first_step = ticks[0]
+            elapsed = now - first_time
+            self.steps_per_second = (self.step_count - first_step) / elapsed
+            self.redraws_per_second = (len(ticks) - 1) / elapsed
 
     # ------------------------------------------------------------------ drawing
+
+    def _lay_out_drawings(self):
+        """What stays put until the next reset, drawn once: the points on the boundary, where each
+        neuron and edge of the network goes. A redraw then writes only what training changes."""
+        size = BOUNDARY_SIZE
+        points = Drawing(size, size, background=None)
+        (x0, x1), (y0, y1) = self.domain
+        sx, sy = Scale((x0, x1), (0, size)), Scale((y0, y1), (size, 0))
+        # Train points filled, with a white edge; test points as rings in their class's colour. What the
+        # points of a kind share is written once, on their group.
+        for X, y, kind, shared, own in (
+            (self.X_train, self.y_train, "train", 'stroke="white" stroke-width="1"', "fill"),
+            (self.X_test, self.y_test, "test", 'fill="white" stroke-width="2"', "stroke"),
+        ):
+            points.raw(f'<g class="{kind}" {shared}>')
+            radius = 3.5 if kind == "train" else 3
+            for (px, py), label in zip(zip(sx(X[:, 0]), sy(X[:, 1])), y.astype(int)):
+                points.circle(px, py, radius, **{own: CLASS_COLORS[label]})
+            points.raw("</g>")
+        self._points_markup = "".join(points.parts)
+
+        width, height, sizes = NETWORK_WIDTH, NETWORK_HEIGHT, self.layers
+        xs = np.linspace(24, width - 24, len(sizes))
+        spacing = [min(36.0, (height - 40) / n) for n in sizes]
+        ys = [height / 2 + 8 + (np.arange(n) - (n - 1) / 2) * s for n, s in zip(sizes, spacing)]
+        self._neuron_radius = max(2.5, min(9.0, 0.35 * min(spacing)))
+        self._neuron_positions = [(x, y) for x, column in zip(xs, ys) for y in column]
+        # Edges layer by layer, each weight matrix (out, in) row by row: the order of W.ravel().
+        self._edge_starts = [
+            f'<line x1="{_pixels(xs[layer])}" y1="{_pixels(ys[layer][i])}" '
+            f'x2="{_pixels(xs[layer + 1])}" y2="{_pixels(ys[layer + 1][j])}"'
+            for layer in range(len(sizes) - 1)
+            for j in range(sizes[layer + 1])
+            for i in range(sizes[layer])
+        ]
+        titles = Drawing(width, height, background=None)
+        for layer, (x, n) in enumerate(zip(xs, sizes)):
+            title = f"in {n}" if layer == 0 else f"out {n}" if layer == len(sizes) - 1 else str(n)
+            titles.text(x, 14, title, fill=INK, text_anchor="middle")
+        self._network_titles = "".join(titles.parts)
 
     def _draw(self):
         n_data = len(self.X_train) + len(self.X_test)
@@ -473,7 +650,6 @@ class TrainingPlayground(Explorer):
         self.boundary_view.value = self.boundary_svg()
         self.network_view.value = self.network_svg()
         self.loss_view.value = self.loss_svg()
-        self._draw_status()
 
     def _draw_status(self):
         last = self.history[-1]
@@ -482,7 +658,7 @@ class TrainingPlayground(Explorer):
             f" &middot; accuracy: train {last['train_accuracy']:.0%}, test {last['test_accuracy']:.0%}"
         )
         if self.steps_per_second is not None and self.player.playing:
-            text += f" &middot; {self.steps_per_second:.0f} steps/s, {self.steps_per_tick} per redraw"
+            text += f" &middot; {self.steps_per_second:.0f} steps/s, {self.redraws_per_second:.0f} redraws/s"
         elif self.ms_per_step is not None:
             text += f" &middot; {self.ms_per_step:.1f} ms per step and redraw"
         if self.mode == "scalar":
@@ -496,26 +672,20 @@ class TrainingPlayground(Explorer):
 
     def boundary_svg(self):
         """The model's output on the grid as a heatmap (blue: class 0, red: class 1), and the points:
-        train points filled, test points as rings."""
+        train points filled, test points as rings; under it, a colour bar and a legend of the markers."""
         size = BOUNDARY_SIZE
-        drawing = Drawing(size, size)
-        # sigmoid(z) - 1/2 = tanh(z / 2) / 2; the scale keeps the colours light enough for the points.
-        drawing.image_grid(diverging_rgb(np.tanh(self._grid_logits / 2), 2.0), 0, 0, size, size, class_="heatmap")
-        (x0, x1), (y0, y1) = self.domain
-        sx, sy = Scale((x0, x1), (0, size)), Scale((y0, y1), (size, 0))
-        for X, y, kind in ((self.X_train, self.y_train, "train"), (self.X_test, self.y_test, "test")):
-            for (px, py), label in zip(zip(sx(X[:, 0]), sy(X[:, 1])), y.astype(int)):
-                if kind == "train":
-                    drawing.circle(px, py, 3.5, fill=CLASS_COLORS[label], stroke="white", stroke_width=1, class_=kind)
-                else:
-                    drawing.circle(px, py, 3, fill="white", stroke=CLASS_COLORS[label], stroke_width=2, class_=kind)
+        drawing = Drawing(size, size + BOUNDARY_LEGEND_HEIGHT)
+        drawing.image_grid(output_colours(self._grid_logits), 0, 0, size, size, class_="heatmap")
+        drawing.raw(self._points_markup)
         drawing.rect(0, 0, size, size, fill="none", stroke=MUTED)
-        drawing.text(6, size - 6, "filled: train, rings: test", size=12, fill=INK)
+        drawing.raw(_boundary_legend())
         return drawing.to_svg(fit=True)
 
     def loss_svg(self):
-        """Train (solid, dark) and test (dashed, orange) loss against the step."""
-        width, height, left, bottom = LOSS_WIDTH, LOSS_HEIGHT, 34, 18
+        """Train (solid, dark) and test (dashed, orange) loss against the step, the legend above the
+        plot and the tick labels outside it."""
+        width, height = LOSS_WIDTH, LOSS_HEIGHT
+        left, right, plot_top, bottom = 56, LOSS_WIDTH - 12, 30, LOSS_HEIGHT - 36
         drawing = Drawing(width, height)
         keep = _thinned(len(self.history), MAX_CURVE_POINTS)
         steps = np.array([self.history[i]["step"] for i in keep], dtype=float)
@@ -523,14 +693,19 @@ class TrainingPlayground(Explorer):
         finite = np.concatenate(list(curves.values()))
         finite = finite[np.isfinite(finite)]
         top = float(finite.max()) if finite.size else 1.0
-        sx = Scale((0, max(self.step_count, 1)), (left, width - 8))
-        # The legend sits above the plot, which spans from y = 34 down to the axis.
-        sy = Scale((0, top * 1.05 or 1.0), (height - bottom, 34))
-        drawing.line(left, height - bottom, width - 8, height - bottom, stroke=MUTED)
-        drawing.line(left, height - bottom, left, 34, stroke=MUTED)
-        drawing.text(2, 40, f"{top:.2g}", size=12, fill=MUTED)
-        drawing.text(2, height - bottom, "0", size=12, fill=MUTED)
-        drawing.text(width - 8, height - 4, f"step {self.step_count}", size=12, fill=MUTED, text_anchor="end")
+        sx = Scale((0, max(self.step_count, 1)), (left, right))
+        sy = Scale((0, top * 1.05 or 1.0), (bottom, plot_top))
+        drawing.line(left, bottom, right, bottom, stroke=MUTED)
+        drawing.line(left, bottom, left, plot_top, stroke=MUTED)
+        for value, label in ((0.0, "0"), (top, f"{top:.2g}")):
+            drawing.line(left - 4, sy(value), left, sy(value), stroke=MUTED)
+            drawing.text(left - 6, sy(value) + 4, label, fill=INK, text_anchor="end", class_="loss-tick")
+        middle = (plot_top + bottom) / 2
+        drawing.text(14, middle, "loss", fill=INK, text_anchor="middle", transform=f"rotate(-90 14 {middle:.0f})")
+        for value, anchor in ((0, "start"), (self.step_count, "end")):
+            drawing.line(sx(value), bottom, sx(value), bottom + 4, stroke=MUTED)
+            drawing.text(sx(value), bottom + 17, str(value), fill=INK, text_anchor=anchor, class_="step-tick")
+        drawing.text((left + right) / 2, bottom + 32, "training step", fill=INK, text_anchor="middle")
         last = self.history[-1]
         drawing.polyline(sx(steps), sy(curves["train"]), stroke=INK, stroke_width=1.5, class_="train-loss")
         drawing.polyline(
@@ -541,43 +716,40 @@ class TrainingPlayground(Explorer):
             stroke_dasharray="4 2",
             class_="test-loss",
         )
-        for row, (name, color, dash) in enumerate((("train", INK, "none"), ("test", HIGHLIGHT, "4 2"))):
-            y = 14 + 13 * row
-            drawing.line(width - 120, y - 3, width - 104, y - 3, stroke=color, stroke_width=1.5, stroke_dasharray=dash)
-            drawing.text(width - 100, y, f"{name} {last[f'{name}_loss']:.3f}", size=12, fill=INK)
+        test_line = {"stroke": HIGHLIGHT, "stroke_width": 1.5, "stroke_dasharray": "4 2"}
+        drawing.legend(
+            left - 10,
+            4,
+            [
+                ("line", f"train {last['train_loss']:.3f}", {"stroke": INK, "stroke_width": 1.5}),
+                ("line", f"test {last['test_loss']:.3f}", test_line),
+            ],
+            width=right - left + 10,
+        )
         return drawing.to_svg(fit=True)
 
     def network_svg(self):
-        """Neurons as circles in layers (coloured by bias), edges coloured by their weight's sign and
-        as thick as it is large: 0.5 + 4 |w| / (1 + |w|) pixels."""
-        width, height = NETWORK_WIDTH, NETWORK_HEIGHT
-        drawing = Drawing(width, height)
-        sizes, weights = self.layers, self.layer_weights()
-        xs = np.linspace(24, width - 24, len(sizes))
-        spacing = [min(36.0, (height - 40) / n) for n in sizes]
-        ys = [height / 2 + 8 + (np.arange(n) - (n - 1) / 2) * s for n, s in zip(sizes, spacing)]
-        radius = max(2.5, min(9.0, 0.35 * min(spacing)))
+        """Neurons as circles in layers (inputs white, the others coloured by their bias), edges
+        coloured by their weight's sign and as thick as it is large (``edge_width``); under it, a
+        colour bar and a legend of the widths."""
+        drawing = Drawing(NETWORK_WIDTH, NETWORK_HEIGHT + NETWORK_LEGEND_HEIGHT)
         # A diverged model's NaNs and infinities are drawn as 0 and as very large.
-        weights = [tuple(np.clip(np.nan_to_num(a, nan=0.0), -1e6, 1e6) for a in pair) for pair in weights]
-        for layer, (W, _) in enumerate(weights):
-            colors = diverging_array(W, 0.5)
-            strokes = 0.5 + 4 * np.abs(W) / (1 + np.abs(W))
-            for j in range(W.shape[0]):
-                for i in range(W.shape[1]):
-                    drawing.line(
-                        xs[layer],
-                        ys[layer][i],
-                        xs[layer + 1],
-                        ys[layer + 1][j],
-                        stroke=colors[j, i],
-                        stroke_width=f"{strokes[j, i]:.2f}",
-                        class_="edge",
-                    )
-        biases = [np.zeros(sizes[0])] + [b for _, b in weights]
-        for layer, (x, column, b) in enumerate(zip(xs, ys, biases)):
-            colors = diverging_array(b, 0.5)
-            for y, color in zip(column, colors):
-                fill = "white" if layer == 0 else color
-                drawing.circle(x, y, radius, fill=fill, stroke=INK, stroke_width=1, class_="neuron")
-            drawing.text(x, 14, str(sizes[layer]), size=12, fill=MUTED, text_anchor="middle")
+        weights = [tuple(np.clip(np.nan_to_num(a, nan=0.0), -1e6, 1e6) for a in pair) for pair in self.layer_weights()]
+        flat = np.concatenate([W.ravel() for W, _ in weights])
+        colours, widths = diverging_array(flat, NETWORK_COLOUR_SCALE), edge_width(flat)
+        # The edges are most of what a redraw sends: one short line each, in one group.
+        drawing.raw(
+            '<g class="edges">'
+            + "".join(
+                f'{start} stroke="{colour}" stroke-width="{w:.1f}"/>'
+                for start, colour, w in zip(self._edge_starts, colours, widths)
+            )
+            + "</g>"
+        )
+        biases = np.concatenate([b for _, b in weights])
+        fills = ["white"] * self.layers[0] + list(diverging_array(biases, NETWORK_COLOUR_SCALE))
+        for (x, y), fill in zip(self._neuron_positions, fills):
+            drawing.circle(x, y, self._neuron_radius, fill=fill, stroke=INK, stroke_width=1, class_="neuron")
+        drawing.raw(self._network_titles)
+        drawing.raw(_network_legend())
         return drawing.to_svg(fit=True)
