@@ -448,7 +448,7 @@ class BackwardExplorer(Explorer):
         shows_heatmaps = any(heatmaps.values())
         self._graph_html.value = (
             self._legend(layout, shows_heatmaps)
-            + f'<div style="font-size:12px; margin:0 0 4px 0"><b>{html.escape(self.meaning)}</b></div>'
+            + f'<div style="font-size:12px; line-height:1.4; margin:0 0 4px 0"><b>{html.escape(self.meaning)}</b></div>'
             + self._frame(layout, messages)
         )
         self._text_html.value = f'<pre style="font-size:12px; line-height:1.4">{html.escape(self.explanation)}</pre>'
@@ -483,8 +483,9 @@ class BackwardExplorer(Explorer):
         return (
             '<div style="container-type:inline-size">'
             f"<style>.{hint_class} {{display:none}} @container (max-width: {width - 1}px) "
-            f"{{.{hint_class} {{display:block}}}}</style>"
-            f'<div class="{hint_class}" style="font-size:12px; margin:0 0 4px 0">{html.escape(hint)}</div>'
+            f"{{.{hint_class} {{display:block}}}} .minigrad-graph-frame svg {{display:block}}</style>"
+            f'<div class="{hint_class}" style="font-size:12px; line-height:1.4; margin:0 0 4px 0">'
+            f"{html.escape(hint)}</div>"
             '<div class="minigrad-graph-frame" style="overflow:auto; max-height:640px; '
             'scrollbar-color:#888888 #eeeeee; scrollbar-width:auto">'
             f'<div style="position:relative; width:{width}px; height:{height}px">{self.svg}'
