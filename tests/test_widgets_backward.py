@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from minigrad import Tensor, Value, backward_steps, dot, topological_order
-from widgets import svg
+from widgets import graph, svg
 from widgets.backward_explorer import BackwardExplorer
 from widgets.graph import format_number, layout_graph
 
@@ -507,3 +507,132 @@ def test_repr_is_short_and_stable():
     explorer.go_to(4)
     assert repr(explorer) == "BackwardExplorer(step 4 of 7, current node 'a' (leaf))"
     assert repr(BackwardExplorer(tensor_graph())) == "BackwardExplorer(step 0 of 5, no current node)"
+
+
+# ---------------------------------------------------------------------- legible, and saying what it shows
+
+
+def lesson_05():
+    """Lesson 05's tensor graph: L = sum(X @ W.T + b)."""
+    x = Tensor(np.arange(8.0).reshape(4, 2) / 4, label="X")
+    w = Tensor([[0.5, -1.0], [1.0, 0.5], [-0.5, 0.25]], requires_grad=True, label="W")
+    b = Tensor([0.1, 0.2, 0.3], requires_grad=True, label="b")
+    w_t = named(w.T, "W.T")
+    xw = named(x @ w_t, "XW")
+    return named(named(xw + b, "Z").sum(), "L")
+
+
+def boxes_text(explorer, name):
+    """The texts drawn in the box of node ``name``, in order."""
+    group = re.search(rf'<g>(?:<title>[^<]*</title>)?<rect [^>]*data-node="{re.escape(name)}".*?</g>', explorer.svg)
+    return [html.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", group.group())]
+
+
+@pytest.mark.parametrize("build", [lecture, lesson_05, lambda: big(150)], ids=["scalar", "tensor", "part of 150"])
+def test_every_text_in_the_drawing_is_at_least_12_px(build):
+    explorer = BackwardExplorer(build())
+    for k in (0, 2):
+        explorer.go_to(k)
+        sizes = {float(size) for size in re.findall(r'font-size="([^"]+)"', explorer.svg)}
+        assert sizes and min(sizes) >= 12
+    assert 'width="100%"' not in explorer.svg  # drawn at its own size, never shrunk below 12 px
+
+
+def test_small_tensors_show_their_values_larger_ones_a_heatmap_and_their_range():
+    explorer = BackwardExplorer(lesson_05())
+    explorer.go_to(2)
+    names = explorer.names
+    w = explorer.nodes[names.index("W")]
+    assert w.data.size == 6 and boxes_text(explorer, "W")[:3] == ["W (3, 2)", "data [[0.5, -1.0]", "[1.0, 0.5]"]
+    xw = explorer.nodes[names.index("XW")]
+    assert xw.data.size == 12
+    low, high = format_number(xw.data.min()), format_number(xw.data.max())
+    assert low != high and boxes_text(explorer, "XW")[:4] == ["XW (4, 3)", "data", f"from {low}", f"to {high}"]
+    # Z's step has sent XW a gradient of ones: a range of one value is said so.
+    assert boxes_text(explorer, "XW")[4:] == ["grad", "all equal", "to 1.0"]
+    heatmaps = re.findall(r'<rect [^>]*class="heatmap"/>', explorer.svg)
+    images = re.findall(r"<image [^>]*/>", explorer.svg)
+    # data of X, XW, Z (8 and 12 elements); grad of XW and Z, known at step 2
+    assert len(heatmaps) == len(images) == 5
+    assert all("image-rendering:pixelated" in image for image in images)
+    legend = explorer._graph_html.value.split(explorer.svg)[0]
+    assert 'class="colour-bar"' in legend and "one cell per element" in legend
+    assert 'class="colour-bar"' not in BackwardExplorer(tensor_graph())._graph_html.value  # no heatmap, no bar
+
+
+def test_heatmap_cells_are_the_tensors_elements_coloured_by_sign():
+    values = np.array([[-2.0, 0.0, 1.0], [np.nan, 2.0, -1.0]])
+    rgb = graph.heatmap_rgb(graph.heatmap_grid(values))
+    assert rgb.shape == (2, 3, 3)
+    assert tuple(rgb[0, 1]) == svg.NEUTRAL and tuple(rgb[1, 0]) == graph.NOT_A_NUMBER
+    assert tuple(rgb[0, 0]) == svg.NEGATIVE and tuple(rgb[1, 1]) == svg.POSITIVE  # the extremes, at +-max |value|
+    blue, red = rgb[1, 2], rgb[0, 2]
+    assert blue[2] > blue[0] and red[0] > red[2]
+    # A large tensor is shown as the means of blocks, at most HEATMAP_CELLS a side; rows are all axes but the last.
+    assert graph.heatmap_grid(np.zeros((2, 50, 70))).shape == (graph.HEATMAP_CELLS, graph.HEATMAP_CELLS)
+    pairs = graph.heatmap_grid(np.arange(2.0 * graph.HEATMAP_CELLS))
+    assert pairs.tolist() == [[2 * i + 0.5 for i in range(graph.HEATMAP_CELLS)]]
+    assert graph.heatmap_grid(np.ones(12)).shape == (1, 12)
+
+
+def test_a_box_tooltip_has_the_full_values():
+    explorer = BackwardExplorer(neuron())
+    explorer.go_to(explorer.steps)
+    titles = [html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", explorer.svg)]
+    assert len(titles) == explorer.steps
+    o = explorer.nodes[explorer.names.index("o")]
+    assert f"o = tanh(n)\ndata {o.data!r}\ngrad 1.0" in titles
+    tensor = BackwardExplorer(lesson_05())
+    tensor.go_to(3)
+    xw = tensor.nodes[tensor.names.index("XW")]
+    title = next(t for t in map(html.unescape, re.findall(r"<title>([^<]*)</title>", tensor.svg)) if t.startswith("XW"))
+    assert title.startswith("XW = matmul(X, W.T), shape (4, 3)\ndata [[")
+    assert all(format_number(v) in title for v in xw.data.ravel())
+
+
+def frame_target(explorer):
+    style = re.search(r'class="minigrad-current-target" style="([^"]*)"', explorer._graph_html.value).group(1)
+    return {k: float(v) for k, v in re.findall(r"(left|top|width|height):(-?[\d.]+)px", style)}, style
+
+
+@pytest.mark.parametrize("mode", ["backward", "forward"])
+def test_the_frame_opens_at_the_node_of_the_step(mode):
+    explorer = BackwardExplorer(lesson_05(), mode=mode)
+    for k in range(explorer.steps + 1):
+        explorer.go_to(k)
+        target, style = frame_target(explorer)
+        assert "scroll-initial-target:nearest" in style and "scroll-snap-align:center" in style
+        start = explorer.trace.order[0] if mode == "forward" else len(explorer.nodes) - 1
+        node = explorer.current_index if k else start
+        x, y, w, h = explorer.graph_layout.boxes[node]
+        assert target["left"] <= x and x + w <= target["left"] + target["width"]
+        assert target["top"] <= y and y + h <= target["top"] + target["height"]
+        if node in explorer.graph_layout.op_boxes:  # the op box beside it too
+            assert target["left"] <= explorer.graph_layout.op_boxes[node][0]
+    width = int(re.search(r'<svg [^>]*width="(\d+)"', explorer.svg).group(1))
+    hint = explorer._graph_html.value
+    assert f"@container (max-width: {width - 1}px) {{.minigrad-scroll-hint-{width} {{display:block}}}}" in hint
+    assert f"The graph is {width} px wide" in hint and "overflow:auto" in hint
+
+
+def test_visited_nodes_are_filled_and_the_step_is_said_in_a_sentence():
+    explorer = BackwardExplorer(lecture())
+    assert explorer.meaning.startswith("Step 0: no gradient is known yet. Step 1 starts from 'L' (dL/dL = 1)")
+    explorer.go_to(3)
+    filled = {r["data-node"] for r in node_rects(explorer.svg) if r["fill"] == graph.DONE_FILL}
+    assert filled == {explorer.names[i] for i in explorer.trace.order[:2]}
+    current = [r for r in node_rects(explorer.svg) if r["fill"] == graph.CURRENT_FILL]
+    assert [r["data-node"] for r in current] == ["e"]
+    assert explorer.meaning == (
+        "Step 3: the gradient of 'e' is complete: every path from 'L' to it has been walked; "
+        "it now passes it back to 'a' and 'b'."
+    )
+    explorer.go_to(4)
+    assert explorer.meaning.startswith("Step 4: 'a' is a leaf.") and "nothing to pass on" in explorer.meaning
+    assert "\u00d72" not in explorer._graph_html.value.split(explorer.svg)[0]
+    reused = BackwardExplorer(reuse())
+    assert "\u00d72: an input used twice by one op" in reused._graph_html.value.split(reused.svg)[0]
+    forward = BackwardExplorer(lecture(), mode="forward")
+    forward.go_to(1)
+    assert forward.meaning == "Step 1: 'e' is computed from 'a' and 'b', all computed before it."
+    assert "blue box</span>: nodes computed before" in forward._graph_html.value
