@@ -201,14 +201,14 @@ def test_pooling_passes_gradcheck(pool):
 
 
 def test_the_first_layers_input_gets_no_gradient_and_none_is_computed(monkeypatch):
-    col2im_calls = []
-    real_col2im = conv_module._col2im
+    input_grad_calls = []
+    real_input_grad = conv_module._conv_input_grad
 
-    def counted_col2im(*args):
-        col2im_calls.append(args)
-        return real_col2im(*args)
+    def counted_input_grad(*args):
+        input_grad_calls.append(args)
+        return real_input_grad(*args)
 
-    monkeypatch.setattr(conv_module, "_col2im", counted_col2im)
+    monkeypatch.setattr(conv_module, "_conv_input_grad", counted_input_grad)
     images = Tensor(np.random.default_rng(0).standard_normal((2, 1, 6, 6)))
     first, second = Conv2d(1, 4, 3, padding=1, generator=0), Conv2d(4, 2, 3, generator=1)
 
@@ -220,7 +220,7 @@ def test_the_first_layers_input_gets_no_gradient_and_none_is_computed(monkeypatc
     assert first_step.contributions[0] is None
     assert first_step.contributions[1] is not None and first_step.contributions[2] is not None
     # Only the second layer, whose input requires grad, computes an input gradient.
-    assert len(col2im_calls) == 1
+    assert len(input_grad_calls) == 1
 
 
 # ---------------------------------------------------------------------- modules

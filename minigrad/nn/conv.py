@@ -227,23 +227,32 @@ def _conv_products(cols, weight_data, groups):
 
 
 def _conv_input_grad(g_rows, weight_data, groups, out_size, padded_shape, stride, pads, size, dilation):
-    """The gradient of the convolution's input from its output's, ``g_rows`` (N * Ho * Wo, O)."""
+    """The gradient of the convolution's input from its output's, ``g_rows`` (N * Ho * Wo, O).
+
+    Per kernel offset, one batched product gives every window's gradient at that offset, (N, Ho,
+    Wo, C), and a strided slice adds it where those windows lie (col2im, one offset at a time):
+    nothing holds all kh * kw offsets at once, and no product is large enough for OpenBLAS to
+    split it across threads.
+    """
     o, cg, kh, kw = weight_data.shape
     n, c = padded_shape[0], padded_shape[3]
-    ho, wo = out_size
-    # A matrix per kernel offset and image (kh * kw * n small products in one matmul call): each
-    # offset's gradients come out as one contiguous block for col2im's strided adds, and no product
-    # is large enough for OpenBLAS to split it across threads.
+    (ho, wo), (sh, sw), (dh, dw), ((top, _), (left, _)), (h, w) = out_size, stride, dilation, pads, size
+    grad = np.zeros(padded_shape, dtype=g_rows.dtype)
     if groups == 1:
-        weight_per_offset = weight_data.transpose(2, 3, 0, 1).reshape(kh * kw, 1, o, c)
-        window_grads = g_rows.reshape(1, n, ho * wo, o) @ weight_per_offset
+        rows = g_rows.reshape(n, ho * wo, o)
+        window_grad = np.empty((n, ho * wo, c), dtype=g_rows.dtype)
     else:
         rows = g_rows.reshape(n, ho * wo, groups, o // groups).transpose(2, 0, 1, 3)
-        weights = weight_data.reshape(groups, o // groups, cg, kh, kw).transpose(3, 4, 0, 1, 2)
-        per_group = rows @ weights.reshape(kh * kw, groups, 1, o // groups, cg)
-        window_grads = per_group.transpose(0, 2, 3, 1, 4)
-    window_grads = window_grads.reshape(kh, kw, n, ho, wo, c)
-    return _col2im(window_grads, padded_shape, stride, pads, size, dilation)
+        weights = weight_data.reshape(groups, 1, o // groups, cg, kh, kw)
+    for a in range(kh):
+        for b in range(kw):
+            if groups == 1:
+                np.matmul(rows, weight_data[:, :, a, b], out=window_grad)
+            else:
+                window_grad = (rows @ weights[..., a, b]).transpose(1, 2, 0, 3)
+            covered = grad[:, a * dh : a * dh + sh * ho : sh, b * dw : b * dw + sw * wo : sw]
+            covered += window_grad.reshape(n, ho, wo, c)
+    return grad[:, top : top + h, left : left + w].transpose(0, 3, 1, 2)
 
 
 def _conv_weight_grad(g_rows, cols, weight_shape, groups):
@@ -429,35 +438,57 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     dilation = _positive("max_pool2d", "dilation", dilation)
     (ho, wo), pads = _pool_pads("max_pool2d", input.shape, kernel, stride, padding, dilation, ceil_mode)
     x = _padded_channels_last(input.data, pads, -np.inf)
-    padded_shape, size = x.shape, input.shape[2:]
-    cols = _offset_major(_windows(x, kernel, stride, (ho, wo), dilation))
-    best = cols.max(axis=0)
+    windows = _windows(x, kernel, stride, (ho, wo), dilation)
+    # One (N, Ho, Wo, C) view per kernel offset: the maximum is a running np.maximum over them,
+    # with no copy of the windows.
+    offsets = [windows[:, :, :, a, b] for a in range(kernel[0]) for b in range(kernel[1])]
+    best = offsets[0].copy()
+    for view in offsets[1:]:
+        np.maximum(best, view, out=best)
 
     def first_hits():
-        hits = cols == best
-        if np.isnan(best).any():
-            hits |= np.isnan(cols)  # a window's NaN is its maximum, as in PyTorch
-        return hits
+        """Per offset, where it holds its window's first maximum (a window's NaN is its maximum, as
+        in PyTorch): ties must not share the gradient."""
+        has_nan, taken = np.isnan(best).any(), None
+        for view in offsets:
+            hit = view == best
+            if has_nan:
+                hit |= np.isnan(view)
+            yield hit if taken is None else hit & ~taken
+            taken = hit if taken is None else taken | hit
 
     def grad_fn(g):
-        hits = first_hits()
-        # Ties must not share the gradient: rank the offsets k, k-1, ..., 1 so that the first hit
-        # of each window has the highest rank, and keep only that one.
-        k = len(cols)
-        ranks = hits * np.arange(k, 0, -1, dtype=np.min_scalar_type(k)).reshape(k, 1, 1, 1, 1)
-        first = ranks == ranks.max(axis=0)
-        window_grads = (first * g.transpose(0, 2, 3, 1)).reshape(*kernel, *cols.shape[1:])
-        return (_col2im(window_grads, padded_shape, stride, pads, size, dilation),)
+        g = g.transpose(0, 2, 3, 1)
+        tiled = stride == kernel and dilation == (1, 1) and pads == ((0, 0), (0, 0))
+        if tiled:
+            # Windows side by side (the usual 2x2 pooling) write each input position at most once,
+            # straight into the input's gradient, laid out as the input is.
+            covers = (ho * kernel[0], wo * kernel[1]) == input.shape[2:]
+            grad = np.empty_like(input.data) if covers else np.zeros_like(input.data)
+            padded = grad.transpose(0, 2, 3, 1)
+        else:
+            padded = np.zeros(x.shape, dtype=x.dtype)
+        for (a, b), first in zip(np.ndindex(*kernel), first_hits()):
+            rows = slice(a * dilation[0], a * dilation[0] + stride[0] * ho, stride[0])
+            cols = slice(b * dilation[1], b * dilation[1] + stride[1] * wo, stride[1])
+            if tiled:
+                np.multiply(g, first, out=padded[:, rows, cols])
+            else:
+                padded[:, rows, cols] += g * first
+        if tiled:
+            return (grad,)
+        (top, _), (left, _) = pads
+        return (padded[:, top : top + input.shape[2], left : left + input.shape[3]].transpose(0, 3, 1, 2),)
 
     out = _result(best.transpose(0, 3, 1, 2), (input,), "max_pool2d", grad_fn)
     if not return_indices:
         return out
-    offset = first_hits().argmax(axis=0)  # (N, Ho, Wo, C): the first offset holding the maximum
+    offset = sum(k * first for k, first in enumerate(first_hits()))  # (N, Ho, Wo, C)
     a, b = np.divmod(offset, kernel[1])
     rows = np.arange(ho).reshape(1, ho, 1, 1) * stride[0] + a * dilation[0] - padding[0]
     columns = np.arange(wo).reshape(1, 1, wo, 1) * stride[1] + b * dilation[1] - padding[1]
-    indices = (rows * size[1] + columns).astype(np.int64).transpose(0, 3, 1, 2)
-    return out, Tensor(indices)
+    indices = (rows * input.shape[3] + columns).astype(np.int64).transpose(0, 3, 1, 2)
+    return out, Tensor(indices, dtype=np.int64)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
