@@ -106,13 +106,13 @@ class Lab:
     def log(self):
         return self.log_path.read_text(errors="replace")[-6000:]
 
-    def api(self, path, method="GET"):
+    def api(self, path, method="GET", parse=True):
         request = urllib.request.Request(
             f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
-        return json.loads(body) if body else None
+        return json.loads(body) if body and parse else None
 
     def write_notebook(self, name, sources):
         notebook = nbformat.v4.new_notebook()
@@ -126,9 +126,10 @@ class Lab:
         return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    base = tmp_path_factory.mktemp("jupyterlab")
+def _jupyter_home(tmp_path_factory, name):
+    """A temporary folder for a server and its kernels: the notebooks it serves and every Jupyter
+    directory, and the environment that points Jupyter at them."""
+    base = tmp_path_factory.mktemp(name)
     dirs = {
         name: base / name for name in ("notebooks", "config", "data", "runtime", "settings", "workspaces", "ipython")
     }
@@ -148,6 +149,40 @@ def lab(tmp_path_factory):
         JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
         IPYTHONDIR=str(dirs["ipython"]),
     )
+    return base, dirs, env
+
+
+@contextlib.contextmanager
+def _serving(name, command, base, root, port, token, env, ready_path):
+    """Start ``command``, wait until ``ready_path`` answers, and stop it (and its kernels) afterwards."""
+    log_path = base / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Lab(root, port, token, process, log_path)
+    try:
+        deadline = time.monotonic() + SERVER_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"{name} exited with {process.returncode} before answering:\n{server.log()}")
+            try:
+                server.api(ready_path, parse=False)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers, if only to say no
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{name} did not answer within {SERVER_TIMEOUT} s:\n{server.log()}")
+                time.sleep(0.25)
+        yield server
+    finally:
+        _stop(server)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    base, dirs, env = _jupyter_home(tmp_path_factory, "jupyterlab")
     port, token = _free_port(), secrets.token_hex(24)
     command = [
         sys.executable, "-m", "jupyterlab",
@@ -164,28 +199,8 @@ def lab(tmp_path_factory):
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]  # fmt: skip
-    log_path = base / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Lab(dirs["notebooks"], port, token, process, log_path)
-    try:
-        deadline = time.monotonic() + SERVER_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode} before answering:\n{server.log()}")
-            try:
-                server.api("/api/status")
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer within {SERVER_TIMEOUT} s:\n{server.log()}")
-                time.sleep(0.25)
+    with _serving("JupyterLab", command, base, dirs["notebooks"], port, token, env, "/api/status") as server:
         yield server
-    finally:
-        _stop(server)
-
 
 def _stop(server):
     """Shut the kernels down through the API, then stop the server's process group, harder if it must."""
@@ -210,6 +225,13 @@ def _stop(server):
 
 @pytest.fixture
 def page(lab, tmp_path):
+    with _browser_page(tmp_path, lab.port) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def _browser_page(tmp_path, port):
+    """A Chromium page that may reach the server on ``port`` of 127.0.0.1 and nothing else."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
@@ -221,7 +243,7 @@ def page(lab, tmp_path):
         page = context.pages[0] if context.pages else context.new_page()
         try:
             # Only the server under test: anything else the page asks for fails at once.
-            page.route(re.compile(rf"^(?!http://127\.0\.0\.1:{lab.port}/)"), lambda route: route.abort())
+            page.route(re.compile(rf"^(?!http://127\.0\.0\.1:{port}/)"), lambda route: route.abort())
             page.set_default_timeout(UI_TIMEOUT)
             yield page
         finally:
@@ -409,18 +431,34 @@ EXPLORERS = {
     "conv": 'ConvExplorer(index=12, kernel="blur", pixel=(7, 7))',
     "depth": 'DepthExplorer(depth=10, width=256, activation="relu", init="he")',
     "depth_readme": 'DepthExplorer(init="he")',
+    # Lesson 05's tensor graph, shown at step 2; lines after the first run once the explorer is in `shown`.
+    "backward_tensor": 'BackwardExplorer(L_tensor)\nshown["backward_tensor"].go_to(2)',
 }
-IMPORTS = ("from widgets import ConvExplorer, DepthExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground\n"
-           "shown = {}")
+IMPORTS = """\
+import numpy as np
+
+from minigrad import Tensor, float64
+from widgets import BackwardExplorer, ConvExplorer, DepthExplorer, DescentExplorer, NeuronExplorer, TrainingPlayground
+
+shown = {}
+X = Tensor(np.arange(8.0).reshape(4, 2) / 4, dtype=float64, label="X")
+W = Tensor([[0.5, -1.0], [1.0, 0.5], [-0.5, 0.25]], dtype=float64, requires_grad=True, label="W")
+b = Tensor([0.1, 0.2, 0.3], dtype=float64, requires_grad=True, label="b")
+W_T = W.T; W_T.label = "W.T"
+XW = X @ W_T; XW.label = "XW"
+Z = XW + b; Z.label = "Z"
+L_tensor = Z.sum(); L_tensor.label = "L"
+"""
 # After the page has drawn them: what the kernel holds. The page sends a slider's value back when it
 # draws it, rounded to the slider's step if it could not hold it.
 HELD = """\
 print("held:", repr(shown["playground"].lr_slider.value), repr(shown["playground_scalar"].lr_slider.value),
       repr(shown["descent"].lr), shown["descent_rosenbrock"].lr, shown["descent_1d"].momentum,
       shown["conv"].preset, shown["conv"].kernel.sum(), shown["neuron_xor"].lr,
-      shown["depth"].depth, shown["depth"].width, shown["depth"].activation, shown["depth_readme"].init)
+      shown["depth"].depth, shown["depth"].width, shown["depth"].activation, shown["depth_readme"].init,
+      shown["neuron"].parameters, shown["backward_tensor"].step, shown["backward_tensor"].current_node.label)
 """
-HELD_EXPECTED = "held: 0.3 0.11 0.11 0.3 0.95 blur 1.0 0.3 10 256 relu he"
+HELD_EXPECTED = "held: 0.3 0.11 0.11 0.3 0.95 blur 1.0 0.3 10 256 relu he {'w1': 0.5, 'w2': -1.0, 'b': 0.5} 2 Z"
 
 # Every problem a learner would see in one explorer's output area, as a list of sentences.
 LAYOUT_PROBLEMS = """area => {
@@ -484,7 +522,7 @@ def set_output_width(page, notebook, width):
 
 @pytest.mark.parametrize("width", [720, 1200])
 def test_every_explorer_fits_the_page_and_holds_its_values(lab, page, width, tmp_path):
-    cells = [IMPORTS, *(f'shown[{name!r}] = {code}\nshown[{name!r}]' for name, code in EXPLORERS.items()), HELD]
+    cells = [IMPORTS, *(f"shown[{name!r}] = {code}\nshown[{name!r}]" for name, code in EXPLORERS.items()), HELD]
     notebook = run_all_cells(page, lab.write_notebook(f"explorers_{width}.ipynb", cells))
     expect(notebook.get_by_text(re.compile("^held: "))).to_be_visible(timeout=KERNEL_TIMEOUT * 2)
     expect(notebook.get_by_text(re.compile("^held: "))).to_have_text(HELD_EXPECTED)
@@ -511,6 +549,246 @@ def test_every_explorer_fits_the_page_and_holds_its_values(lab, page, width, tmp
     expect(readout("descent", "lr")).to_have_text("0.11")
     expect(cell("descent").locator(".widget-html-content code").first).to_contain_text("lr 0.11:")
     expect(cell("conv").locator("select").first).to_have_value("blur")
+
+
+# ---------------------------------------------------------------------- every lesson, as a learner runs it
+# Each lesson is copied (never changed on disk) into the lab's folder with lessons/checking beside it,
+# its stored outputs cleared, and run whole. The test adds a first cell that notes every change the
+# page makes to a widget's state, and a last one that reports what the kernel holds: together they say
+# whether a value the lesson's code set is still the value used and shown.
+LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
+STATE_MARK = "browser-test-state: "
+NOTE_PAGE_CHANGES = """\
+def _browser_test_note_page_changes():
+    import ipywidgets
+
+    changes, set_state = [], ipywidgets.Widget.set_state
+
+    def set_state_noting_changes(self, sync_data):
+        before = {name: repr(getattr(self, name, None)) for name in sync_data}
+        set_state(self, sync_data)
+        for name, old in before.items():
+            if repr(getattr(self, name, None)) != old:
+                changes.append(f"{type(self).__name__} {getattr(self, 'description', '')!r}: {name} "
+                               f"{old} -> {getattr(self, name, None)!r}")
+
+    ipywidgets.Widget.set_state = set_state_noting_changes
+    return changes
+
+
+_browser_test_page_changes = _browser_test_note_page_changes()
+"""
+REPORT_STATE = f"""\
+def _browser_test_state():
+    import json
+    import math
+
+    import ipywidgets
+
+    def control(widget):
+        seen = {{"description": getattr(widget, "description", "")}}
+        if isinstance(widget, ipywidgets.FloatLogSlider):
+            return {{**seen, "kind": "log", "value": widget.value, "position": math.log(widget.value, widget.base),
+                    "step": widget.step, "readout": widget.readout}}
+        if isinstance(widget, (ipywidgets.FloatSlider, ipywidgets.IntSlider)):
+            return {{**seen, "kind": "linear", "value": widget.value, "position": widget.value, "step": widget.step,
+                    "readout": widget.readout}}
+        if isinstance(widget, ipywidgets.SelectionSlider):  # the page shows the label at the index
+            return {{**seen, "kind": "selection", "label": widget._options_labels[widget.index],
+                    "position": widget.index, "step": 1, "readout": widget.readout}}
+        if isinstance(widget, (ipywidgets.Dropdown, ipywidgets.ToggleButtons)):
+            return {{**seen, "kind": "choice", "label": widget.label}}
+        return None
+
+    def controls(widget):  # in the order the page lays them out
+        found = [seen for seen in [control(widget)] if seen]
+        for child in getattr(widget, "children", ()):
+            found += controls(child)
+        return found
+
+    shown = [value for _, value in sorted(Out.items()) if isinstance(value, ipywidgets.DOMWidget)]
+    return {{"shown": [{{"repr": repr(widget)[:80], "controls": controls(widget)}} for widget in shown],
+            "changed_by_page": _browser_test_page_changes}}
+
+
+print({STATE_MARK!r} + __import__("json").dumps(_browser_test_state()))
+"""
+
+# The controls an output area shows, in the page's order: each one's label, the slider's knob as
+# assistive technology reads it (aria-valuetext: the knob's position, for a log slider its exponent),
+# the readout and the choice shown.
+READ_CONTROLS = """area => [...area.querySelectorAll(".widget-slider, .widget-dropdown, .widget-toggle-buttons")]
+  .map(e => {
+    const shows = e => e && e.getBoundingClientRect().width > 0 && getComputedStyle(e).display !== "none";
+    const readout = e.querySelector(".widget-readout"), select = e.querySelector("select");
+    const active = e.querySelector("button.mod-active");
+    const words = text => text.replace(/\\s+/g, " ").trim();  // a no-break space reads as a space
+    return {
+        label: (e.querySelector(".widget-label") || {textContent: ""}).textContent.trim(),
+        knob: (e.querySelector("[role=slider]") || {getAttribute: () => null}).getAttribute("aria-valuetext"),
+        readout: shows(readout) ? readout.textContent.trim() : null,
+        choice: select ? words((select.selectedOptions[0] || {textContent: ""}).textContent)
+              : active ? words(active.textContent) : null,
+    };
+})"""
+# What marks a cell still to run or running: JupyterLab writes [*] in its prompt.
+LESSON_DONE = """([mark, stderr]) => {
+    const cells = [...document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell")];
+    const reported = cells.some(c => [...c.querySelectorAll(".jp-OutputArea-output")]
+        .some(o => o.textContent.startsWith(mark)));
+    const pending = cells.some(c => (c.querySelector(".jp-InputPrompt") || {textContent: ""}).textContent
+        .includes("*"));
+    return reported || (!pending && document.querySelector(stderr) !== null);
+}"""
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+
+def _readout_tolerance(text):
+    """Half a unit of the readout's last digit: how far a value may lie from what it shows."""
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 0.5 * 10.0 ** (int(exponent or 0) - decimals) * (1 + 1e-9)
+
+
+def _control_problems(kernel, page):
+    """Where a control on the page does not show what the kernel holds, as sentences."""
+    name = f"{kernel['kind']} {kernel['description']!r}"
+    if page["label"] != kernel["description"]:
+        return [f"{name}: the page's control in its place is labelled {page['label']!r}"]
+    problems = []
+    if kernel["kind"] == "choice":
+        if page["choice"] != kernel["label"]:
+            problems.append(f"{name} holds {kernel['label']!r}, the page shows {page['choice']!r}")
+        return problems
+    held = kernel.get("value", kernel.get("label"))
+    # The knob sits on the slider's grid of steps, at the point nearest the value (aria-valuetext has 2 decimals).
+    if abs(float(page["knob"]) - kernel["position"]) > kernel["step"] / 2 * (1 + 1e-9) + 0.005:
+        problems.append(f"{name}: the knob is at {page['knob']}, the value {held!r} is at {kernel['position']:.4g}")
+    if kernel["readout"] and page["readout"] is not None:
+        if kernel["kind"] == "selection":
+            agrees = page["readout"] == kernel["label"]
+        else:
+            try:
+                readout = page["readout"].replace("\N{MINUS SIGN}", "-")  # the page writes a typographic minus
+                agrees = abs(float(readout) - kernel["value"]) <= _readout_tolerance(readout)
+            except ValueError:
+                agrees = False
+        if not agrees:
+            problems.append(f"{name} holds {held!r}, its readout shows {page['readout']!r}")
+    return problems
+
+
+def _lesson_copy(lab, lesson):
+    """The lesson in the lab's folder, outputs cleared, between the test's first and last cells."""
+    checking = lab.root / "checking"
+    if not checking.exists():
+        shutil.copytree(REPO / "lessons" / "checking", checking, ignore=shutil.ignore_patterns("__pycache__"))
+    notebook = nbformat.read(lesson, as_version=4)
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}
+    for cell in (cell for cell in notebook.cells if cell.cell_type == "code"):
+        cell.outputs, cell.execution_count = [], None
+    notebook.cells = [nbformat.v4.new_code_cell(NOTE_PAGE_CHANGES), *notebook.cells,
+                      nbformat.v4.new_code_cell(REPORT_STATE)]
+    nbformat.write(notebook, lab.root / lesson.name)
+    return f"{lab.url}/lab/tree/{lesson.name}?reset&token={lab.token}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.stem for lesson in LESSONS])
+def test_lesson_in_jupyterlab_runs_cleanly_and_its_widgets_fit_and_hold(lab, page, lesson):
+    notebook = run_all_cells(page, _lesson_copy(lab, lesson))
+    page.wait_for_function(LESSON_DONE, arg=[STATE_MARK, STDERR], timeout=KERNEL_TIMEOUT * 3, polling=500)
+    kernel_status = page.locator(".jp-StatusBar-Widget").get_by_role("button", name=f"{KERNEL_DISPLAY_NAME} | Idle")
+    expect(kernel_status).to_be_visible(timeout=KERNEL_TIMEOUT)
+
+    # The page's cell i is the lesson's cell i - 1 (the test's own first cell comes before them).
+    cells = notebook.locator(".jp-Cell")
+    written = cells.evaluate_all(f"cells => cells.map(c => [...c.querySelectorAll('{STDERR}')].map(o => o.innerText))")
+    errors = [f"cell {index - 1}: {text if len(text) < 1200 else text[:300] + ' ... ' + text[-900:]}"
+              for index, texts in enumerate(written) for text in texts]
+    assert not errors, f"{lesson.name} writes errors or to stderr:\n" + "\n".join(errors)
+    report = notebook.locator(".jp-OutputArea-output", has_text=STATE_MARK).inner_text()
+    state = json.loads(report.removeprefix(STATE_MARK))
+
+    # Every output area that holds a widget, in the lesson's order, with the lesson's cell it is in.
+    with_widgets = cells.evaluate_all(
+        "cells => cells.map(c => [...c.querySelectorAll('.jp-OutputArea-output')]"
+        ".map(o => !!o.querySelector('.jupyter-widgets')))")
+    areas = [(index - 1, cells.nth(index).locator(".jp-OutputArea-output").nth(output))
+             for index, outputs in enumerate(with_widgets) for output, has_widget in enumerate(outputs) if has_widget]
+    problems = [f"the page changed {change}" for change in state["changed_by_page"]]
+    if len(areas) != len(state["shown"]):
+        problems.append(f"{len(areas)} widget output areas on the page, the kernel showed {len(state['shown'])} "
+                        "widgets: " + ", ".join(widget["repr"] for widget in state["shown"]))
+    for width in (720, 1200):
+        set_output_width(page, notebook, width)
+        page.wait_for_timeout(1000)  # the SVGs settle into their new width
+        for (cell, area), widget in zip(areas, state["shown"]):
+            area.scroll_into_view_if_needed()
+            expect(area.locator(".widget-vbox").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+            where = f"cell {cell} ({widget['repr']}) at {width} px"
+            problems += [f"{where}: {problem}" for problem in area.evaluate(LAYOUT_PROBLEMS)]
+            if width == 720:
+                shown = area.evaluate(READ_CONTROLS)
+                if len(shown) != len(widget["controls"]):
+                    problems.append(f"{where}: {len(shown)} controls on the page, {len(widget['controls'])} in the "
+                                    "kernel")
+                for kernel, seen in zip(widget["controls"], shown):
+                    problems += [f"{where}: {problem}" for problem in _control_problems(kernel, seen)]
+    assert not problems, f"{lesson.name}:\n  " + "\n  ".join(problems)
+
+
+# ---------------------------------------------------------------------- under Voila
+# Voila runs a notebook and shows only its outputs, as a page of its own: two explorers there must draw
+# their SVG and redraw it when a slider moves.
+VOILA_CELLS = [
+    "from widgets import DescentExplorer, NeuronExplorer",
+    'DescentExplorer(surface="valley", optimizer="momentum")',
+    "NeuronExplorer()",
+]
+VOILA_SLIDERS = ["steps", "w1"]  # a slider of each explorer, in the order they are shown
+DRAWINGS = """area => [...area.querySelectorAll(".widget-html svg")].map(svg => svg.outerHTML).join("\\n")"""
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    try:
+        import voila  # noqa: F401  (only whether it is installed: the server runs in its own process)
+    except ImportError as error:
+        _unavailable(f"voila is not importable ({error}); it is in the test extra")
+    base, dirs, env = _jupyter_home(tmp_path_factory, "voila")
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in VOILA_CELLS]
+    nbformat.write(notebook, dirs["notebooks"] / "explorers.ipynb")
+    port, token = _free_port(), secrets.token_hex(24)
+    command = [
+        sys.executable, "-m", "voila", str(dirs["notebooks"] / "explorers.ipynb"),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        f"--token={token}",
+    ]  # fmt: skip
+    with _serving("Voila", command, base, dirs["notebooks"], port, token, env, "/api/kernelspecs") as server:
+        yield server
+
+
+def test_explorers_render_and_respond_under_voila(voila, tmp_path):
+    with _browser_page(tmp_path, voila.port) as page:
+        page.goto(f"{voila.url}/?token={voila.token}")
+        areas = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-vbox .widget-html svg"))
+        expect(areas).to_have_count(len(VOILA_SLIDERS), timeout=KERNEL_TIMEOUT)
+        for index, label in enumerate(VOILA_SLIDERS):
+            area = areas.nth(index)
+            before = area.evaluate(DRAWINGS)
+            handle = area.locator(".widget-slider").filter(
+                has=page.locator(".widget-label", has_text=re.compile(f"^{label}$"))).get_by_role("slider")
+            handle.focus()
+            handle.press("ArrowLeft")  # (the steps slider starts at its end)
+            deadline = time.monotonic() + UI_TIMEOUT / 1000
+            while area.evaluate(DRAWINGS) == before:
+                assert time.monotonic() < deadline, f"explorer {index + 1}: moving {label!r} left its drawing as it was"
+                page.wait_for_timeout(100)  # the kernel redraws in its own time
 
 
 # ---------------------------------------------------------------------- speed, as the page sees it
