@@ -240,6 +240,8 @@ def _conv_input_grad(g_rows, weight_data, groups, out_size, padded_shape, stride
     grad = np.zeros(padded_shape, dtype=g_rows.dtype)
     if groups == 1:
         rows = g_rows.reshape(n, ho * wo, o)
+        # (kh, kw, O, C), so that each offset's (O, C) matrix is contiguous for BLAS.
+        weights = np.ascontiguousarray(weight_data.transpose(2, 3, 0, 1))
         window_grad = np.empty((n, ho * wo, c), dtype=g_rows.dtype)
     else:
         rows = g_rows.reshape(n, ho * wo, groups, o // groups).transpose(2, 0, 1, 3)
@@ -247,7 +249,7 @@ def _conv_input_grad(g_rows, weight_data, groups, out_size, padded_shape, stride
     for a in range(kh):
         for b in range(kw):
             if groups == 1:
-                np.matmul(rows, weight_data[:, :, a, b], out=window_grad)
+                np.matmul(rows, weights[a, b], out=window_grad)
             else:
                 window_grad = (rows @ weights[..., a, b]).transpose(1, 2, 0, 3)
             covered = grad[:, a * dh : a * dh + sh * ho : sh, b * dw : b * dw + sw * wo : sw]
