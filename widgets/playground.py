@@ -44,9 +44,11 @@ MODES = ("tensor", "scalar")
 # second) less the round trip from the kernel to the page and back, but at least MIN_TICK_BUDGET_MS.
 PLAY_INTERVAL_MS = 20
 REDRAW_PERIOD_MS = 66
-MIN_TICK_BUDGET_MS = 20
+MIN_TICK_BUDGET_MS = 40
 MAX_STEPS_PER_TICK = 500
-SMOOTHING = 0.3  # weight of the latest timing in the running estimates: one slow tick does not halve the next
+# Weights of the latest timing in the running estimates. A time measured on a busy machine is too long
+# now and then (the kernel waited for a core), never too short: estimates fall fast and rise slowly.
+FALLING_WEIGHT, RISING_WEIGHT = 0.5, 0.1
 SPEED_WINDOW_S = 1.0  # steps/s and redraws/s are measured over the ticks of the last second
 
 # L2 rates to choose from, as TensorFlow Playground offers them: a log scale, and 0 for none.
@@ -190,9 +192,10 @@ def _pixels(x):
 
 def _smoothed(estimate, latest):
     """A running estimate of a time taking in its latest measurement (None: nothing measured)."""
-    if latest is None:
-        return estimate
-    return latest if estimate is None else (1 - SMOOTHING) * estimate + SMOOTHING * latest
+    if latest is None or estimate is None:
+        return estimate if latest is None else latest
+    weight = FALLING_WEIGHT if latest < estimate else RISING_WEIGHT
+    return (1 - weight) * estimate + weight * latest
 
 
 def _thinned(count, limit):
@@ -702,7 +705,8 @@ class TrainingPlayground(Explorer):
             drawing.text(left - 6, sy(value) + 4, label, fill=INK, text_anchor="end", class_="loss-tick")
         middle = (plot_top + bottom) / 2
         drawing.text(14, middle, "loss", fill=INK, text_anchor="middle", transform=f"rotate(-90 14 {middle:.0f})")
-        for value, anchor in ((0, "start"), (self.step_count, "end")):
+        step_ticks = ((0, "start"), (self.step_count, "end")) if self.step_count else ((0, "start"),)
+        for value, anchor in step_ticks:
             drawing.line(sx(value), bottom, sx(value), bottom + 4, stroke=MUTED)
             drawing.text(sx(value), bottom + 17, str(value), fill=INK, text_anchor=anchor, class_="step-tick")
         drawing.text((left + right) / 2, bottom + 32, "training step", fill=INK, text_anchor="middle")
