@@ -323,9 +323,8 @@ class BackwardExplorer(Explorer):
     def _layout_of(self, keys, messages):
         shown = set(keys)
         parents = {k: tuple(p for p in self._parents[k] if p in shown) for k in keys}
-        return graph.layout_graph(
-            keys, parents, self._box_sizes, self._op_sizes, top=len(messages) * graph.MESSAGE_HEIGHT
-        )
+        top = len(messages) * graph.MESSAGE_HEIGHT
+        return graph.layout_graph(keys, parents, self._box_sizes, self._op_sizes, top=top, stubs=bool(messages))
 
     def _view(self, centre):
         """(layout, messages, hidden parents, hidden children) of what is drawn around ``centre``."""

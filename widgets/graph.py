@@ -279,13 +279,14 @@ def _pack(heights, desired):
     return [(a + b) / 2 for a, b in zip(down, up)]
 
 
-def layout_graph(keys, parents, box_sizes, op_sizes, top=0.0, sweeps=4):
+def layout_graph(keys, parents, box_sizes, op_sizes, top=0.0, sweeps=4, stubs=True):
     """Lay out a DAG in layers, left to right.
 
     ``keys``: the nodes in topological order; ``parents[k]``: k's parents among ``keys`` (repeats
     kept, in op order); ``box_sizes[k]``: (width, height) of k's value box; ``op_sizes[k]``: that of
     its op box, for each node an op made (even if its parents are not shown). ``top``: pixels to
-    leave free above the drawing (for messages).
+    leave free above the drawing (for messages). ``stubs``: leave room on the right for the dashed
+    stubs of children not shown (a whole graph has none).
     """
     # 1. layers
     layer = {}
@@ -431,7 +432,7 @@ def layout_graph(keys, parents, box_sizes, op_sizes, top=0.0, sweeps=4):
         ox, oy, ow, oh = op_boxes[k]
         points.append((ox, oy + oh / 2))
         edges.append(Edge(p, k, count, tuple(points)))
-    width = x + MARGIN + STUB + 12
+    width = x + MARGIN + (STUB + 12 if stubs else 0)
     height = max((y + h for _, y, _, h in boxes.values()), default=top) + MARGIN
     return Layout(list(keys), boxes, op_boxes, edges, layer, width, height)
 
