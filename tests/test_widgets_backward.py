@@ -197,6 +197,13 @@ def test_play_pause_and_speed():
     assert not explorer.playing
     explorer.speed_slider.value = 4.0
     assert explorer.play_widget.interval == 250
+    # The named toggle in front of the hidden Play widget (whose buttons have icons only).
+    assert explorer.play_widget.layout.display == "none" and explorer.play_button.description == "play"
+    explorer.go_to(explorer.steps)
+    explorer.play_button.value = True
+    assert explorer.playing and explorer.step == 0 and explorer.play_button.description == "pause"
+    explorer.play_widget.playing = False  # as the page says when the Play widget reaches its end
+    assert not explorer.play_button.value and explorer.play_button.description == "play"
     assert explorer.play_widget.max == explorer.step_slider.max == explorer.steps
 
 

@@ -121,7 +121,14 @@ class BackwardExplorer(Explorer):
         self.reset_button = ipywidgets.Button(description="reset", icon="fast-backward", tooltip="back to step 0")
         self.back_button = ipywidgets.Button(description="back", icon="step-backward", tooltip="one step back")
         self.forward_button = ipywidgets.Button(description="step", icon="step-forward", tooltip="one step forward")
-        self.play_widget = ipywidgets.Play(value=0, min=0, max=self.steps, step=1, interval=500, description="play")
+        # The Play widget ticks in the page; its own buttons carry icons but no names, so it stays out of
+        # sight and a named toggle starts and pauses it.
+        self.play_widget = ipywidgets.Play(
+            value=0, min=0, max=self.steps, step=1, interval=500, show_repeat=False, layout={"display": "none"}
+        )
+        self.play_button = ipywidgets.ToggleButton(
+            description="play", icon="play", tooltip="step on by itself, at the speed set by steps/s"
+        )
         self.speed_slider = ipywidgets.FloatSlider(value=2.0, min=0.5, max=10.0, step=0.5, description="steps/s")
         self.step_slider = ipywidgets.IntSlider(value=0, min=0, max=self.steps, description="step")
         self.sliders = [self._input_slider(i) for i in self.input_indices]
@@ -131,12 +138,21 @@ class BackwardExplorer(Explorer):
         self.back_button.on_click(lambda _: self.step_back())
         self.forward_button.on_click(lambda _: self.step_forward())
         self.play_widget.observe(self._on_step_control, names="value")
+        self.play_widget.observe(self._on_playing, names="playing")
+        self.play_button.observe(self._on_play_button, names="value")
         self.step_slider.observe(self._on_step_control, names="value")
         self.speed_slider.observe(self._on_speed, names="value")
         for slider in self.sliders:
             slider.observe(self._on_input, names="value")
         controls = ipywidgets.HBox(
-            [self.reset_button, self.back_button, self.play_widget, self.forward_button, self.speed_slider]
+            [
+                self.reset_button,
+                self.back_button,
+                self.play_widget,
+                self.play_button,
+                self.forward_button,
+                self.speed_slider,
+            ]
         )
         self.children = [controls, self.step_slider, *self.sliders, self._graph_html, self._text_html]
         self._render()
@@ -259,6 +275,16 @@ class BackwardExplorer(Explorer):
 
     def _on_step_control(self, change):
         self.go_to(change["new"])
+
+    def _on_play_button(self, change):
+        if change["new"]:
+            self.play()
+        else:
+            self.pause()
+
+    def _on_playing(self, change):
+        self.play_button.value = change["new"]
+        self.play_button.description, self.play_button.icon = ("pause", "pause") if change["new"] else ("play", "play")
 
     def _on_speed(self, change):
         self.play_widget.interval = int(round(1000 / change["new"]))
