@@ -13,7 +13,10 @@ from hypothesis import strategies as st
 
 pytest.importorskip("sklearn")
 
+from widgets import svg as drawing
 from widgets.conv_explorer import PANELS, PRESETS, SIZE, WEIGHT_RANGE, ConvExplorer, load_digit_images
+
+from .svg_reading import colour_bars, font_sizes, legend_texts
 
 CORNERS = [(0, 0), (0, SIZE - 1), (SIZE - 1, 0), (SIZE - 1, SIZE - 1)]
 PIXELS = [*CORNERS, (3, 4), (0, 3), (5, 7)]
@@ -294,3 +297,86 @@ def test_presets_and_kernels_from_code_survive_the_pages_rounding():
     assert np.array_equal(explorer.kernel, PRESETS["blur"])
     explorer.weight_sliders[0][0].set_state({"value": 0.5})  # a drag is a change
     assert explorer.preset == "custom" and explorer.kernel[0, 0] == 0.5
+
+
+def fills_at(svg):
+    """The fill of every filled rect, by its top-left corner."""
+    return {
+        (float(e.get("x")), float(e.get("y"))): e.get("fill")
+        for e in ElementTree.fromstring(svg).iter(f"{SVG}rect")
+        if e.get("fill") not in (None, "none")
+    }
+
+
+@pytest.mark.parametrize("kernel", ["edge", "blur", np.array([[-1, 0.5, 0], [0, 2, 0], [0, 0, -4.75]])])
+def test_each_colour_scale_has_a_colour_bar_with_its_range(explorer, kernel):
+    explorer.set_kernel(kernel)
+    bars = colour_bars(explorer.svg)
+    assert set(bars) == {"pixel value", "weight", "output value"}
+    assert all(bar["caption_shown"] for bar in bars.values())
+    weights, outputs = np.max(np.abs(explorer.kernel)), np.max(np.abs(explorer.output))
+    for caption, low, high in [("pixel value", 0, 1), ("weight", -weights, weights), ("output value", -outputs, outputs)]:
+        bar = bars[caption]
+        assert bar["low"] == pytest.approx(low, rel=1e-5) and bar["high"] == pytest.approx(high, rel=1e-5)
+        assert float(bar["low_text"]) == pytest.approx(low, rel=5e-3)
+        assert float(bar["high_text"]) == pytest.approx(high, rel=5e-3)
+    np.testing.assert_array_equal(bars["pixel value"]["pixels"][0], [255, 255, 255])
+    np.testing.assert_array_equal(bars["pixel value"]["pixels"][-1], [0, 0, 0])
+    # The weight bar's ends are the colours of the kernel's cells at its largest weights.
+    fills = fills_at(explorer.svg)
+    x, y, cell, _ = PANELS["kernel"]
+    i, j = np.unravel_index(np.argmax(np.abs(explorer.kernel)), (3, 3))
+    end = bars["weight"]["pixels"][-1 if explorer.kernel[i, j] > 0 else 0]
+    assert fills[x + j * cell, y + i * cell] == "#{:02x}{:02x}{:02x}".format(*end)
+
+
+def test_the_kernel_gradient_is_drawn_in_the_inputs_greys(explorer):
+    explorer.select_pixel(3, 4)
+    fills = fills_at(explorer.svg)
+    x, y, cell, _ = PANELS["kernel_grad"]
+    expected = drawing.grey_array(explorer.kernel_grad)
+    for i in range(3):
+        for j in range(3):
+            assert fills[x + j * cell, y + i * cell] == expected[i, j]
+
+
+@pytest.mark.parametrize("pixel", [(3, 4), (0, 0), (7, 7), (0, 6)])
+def test_the_input_gradient_zoom_writes_the_receptive_fields_gradients(explorer, pixel):
+    explorer.set_kernel(np.array([[-1, 0.5, 0.25], [2, 3, -0.125], [1.5, -2.5, 4.75]]))
+    r, c = pixel
+    explorer.select_pixel(r, c)
+    root = ElementTree.fromstring(explorer.svg)
+    values = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "input-grad-value"]
+    expected = []
+    for i in range(r - 1, r + 2):
+        for j in range(c - 1, c + 2):
+            inside = 0 <= i < SIZE and 0 <= j < SIZE
+            expected.append(f"{explorer.input_grad[i, j]:.3g}" if inside else "pad")
+    assert values == expected
+    # Inside the image the zoom's numbers are the kernel's weights (the gradient is the kernel).
+    kernel_texts = {f"{w:.3g}" for w in explorer.kernel.ravel()}
+    assert {v for v in values if v != "pad"} <= kernel_texts
+    padding = [e for e in root.iter(f"{SVG}rect") if e.get("class") == "padding-cell"]
+    assert len(padding) == values.count("pad")
+
+
+def test_the_legend_names_the_outlines(explorer):
+    explorer.select_pixel(2, 5)
+    assert legend_texts(explorer.svg) == [
+        "output pixel [2, 5]",
+        "its receptive field",
+        "zero padding",
+        "padding: no gradient",
+    ]
+
+
+def test_the_input_gradient_map_is_small_beside_its_zoom():
+    x, y, cell, n = PANELS["input_grad"]
+    zx, zy, zcell, _ = PANELS["input_grad_zoom"]
+    assert n * cell <= 3 * zcell  # the mostly-zero map takes no more room than the zoom on its numbers
+    assert zx >= x + n * cell and zx + 3 * zcell < PANELS["kernel_grad"][0]
+
+
+def test_text_is_at_least_12_px_and_the_drawing_fits_720_px(explorer):
+    assert min(font_sizes(explorer.svg)) >= 12
+    assert float(ElementTree.fromstring(explorer.svg).get("width")) <= 700

@@ -32,14 +32,17 @@ CUSTOM = "custom"
 WEIGHT_RANGE = 5.0  # each kernel slider runs from -WEIGHT_RANGE to +WEIGHT_RANGE
 SIZE = 8  # the digits are 8x8; padding 1 keeps the output 8x8
 
-# Geometry of the drawing, in pixels. The input is drawn with its ring of zero padding (10x10 cells),
-# and the input gradient sits right under the image's own 8x8 cells so that the two line up.
+# Geometry of the drawing, in pixels. The input is drawn with its ring of zero padding (10x10 cells);
+# the colour bars of the first row sit in a row of their own under it.
 CELL = 24
-KERNEL_CELL = 44
+KERNEL_CELL = 48  # wide enough for "0.0625" in 12 px letters
+SMALL_CELL = 12  # the input gradient's 8x8 map: mostly zeros, so small, beside a zoom on its 3x3
 MARGIN = 12
 TOP = 26  # room for the titles
 GAP = 36  # room for the "∗" and "=" between panels
-ROW_GAP = 46
+BARS_GAP = 24  # from the first row's notes to its colour bars
+ROW_GAP = 84  # from the colour bars to the second row, its titles included
+PAD_FILL = "#e6e6e6"  # a padding cell in the zoom: it is not an input, so it has no gradient
 
 
 def _layout():
@@ -48,20 +51,25 @@ def _layout():
     input_x = MARGIN
     kernel_x = input_x + padded + GAP
     output_x = kernel_x + kernel_side + GAP
-    second_row = TOP + padded + ROW_GAP
+    bars = TOP + padded + BARS_GAP
+    second_row = bars + ROW_GAP
+    small_side = SIZE * SMALL_CELL
     # name: (x, y, cell size, rows and columns drawn); the input's first cell is the padding's.
     return {
         "input": (input_x, TOP, CELL, SIZE + 2),
         "kernel": (kernel_x, TOP + (padded - kernel_side) / 2, KERNEL_CELL, 3),
         "output": (output_x, TOP + CELL, CELL, SIZE),
-        "input_grad": (input_x + CELL, second_row, CELL, SIZE),
+        "bars": (input_x, bars, None, None),
+        "input_grad": (input_x, second_row, SMALL_CELL, SIZE),
+        "input_grad_zoom": (input_x + small_side + 16, second_row, KERNEL_CELL, 3),
         "kernel_grad": (kernel_x, second_row, KERNEL_CELL, 3),
+        "legend": (output_x, second_row, None, None),
     }
 
 
 PANELS = _layout()
 WIDTH = PANELS["output"][0] + SIZE * CELL + MARGIN
-HEIGHT = PANELS["input_grad"][1] + SIZE * CELL + MARGIN + 16  # and a line under the panels
+HEIGHT = PANELS["kernel_grad"][1] + 3 * KERNEL_CELL + 44 + MARGIN  # and two lines under the panels
 
 
 @functools.lru_cache(maxsize=1)
@@ -330,17 +338,17 @@ class ConvExplorer(Explorer):
         d = Drawing(WIDTH, HEIGHT)
         r, c = self.pixel
         value = self._output[r, c]
+        weight_scale, output_scale = _scale(self._kernel), _scale(self._output)
 
         # The input with its ring of zero padding, and the receptive field of the chosen pixel:
         # rows r-1..r+1 and columns c-1..c+1 of the image, that is r..r+2 and c..c+2 of the padded grid.
         x, y, cell, n = PANELS["input"]
         d.text(x, y - 10, f"input: digit {self.index}, label {self.label}", size=12, fill=INK)
         padded = np.pad(self._image, 1)
-        colors = grey_array(padded)
-        d.grid(colors, x, y, n * cell, n * cell)
+        d.grid(grey_array(padded), x, y, n * cell, n * cell)
         d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED, stroke_dasharray="3 3")
         d.rect(x + cell, y + cell, SIZE * cell, SIZE * cell, fill="none", stroke=MUTED)
-        d.text(x + 2, y + n * cell + 12, "padding 1: zeros around", size=12, fill=MUTED)
+        d.text(x + 2, y + n * cell + 14, "padding 1: zeros around", size=12, fill=INK)
         d.rect(
             x + c * cell,
             y + r * cell,
@@ -363,55 +371,89 @@ class ConvExplorer(Explorer):
             text_anchor="middle",
         )
         d.text(x, y - 10, f"kernel ({self.preset})", size=12, fill=INK)
-        self._numbered_grid(d, self._kernel, x, y, cell)
+        self._numbered_grid(d, self._kernel, x, y, cell, weight_scale)
 
         # The output, with the chosen pixel.
         x, y, cell, n = PANELS["output"]
         d.text(x - GAP / 2, PANELS["kernel"][1] + 1.5 * KERNEL_CELL + 6, "=", size=20, fill=INK, text_anchor="middle")
         d.text(x, y - 10, "output (conv2d, padding 1)", size=12, fill=INK)
-        d.grid(diverging_array(self._output, _scale(self._output)), x, y, n * cell, n * cell)
+        d.grid(diverging_array(self._output, output_scale), x, y, n * cell, n * cell)
         d.rect(
             x + c * cell, y + r * cell, cell, cell, fill="none", stroke=HIGHLIGHT, stroke_width=3, class_="output-pixel"
         )
         d.text(x, y + n * cell + 18, f"out[{r}, {c}] = {value:.3f}", size=12, fill=INK)
-        d.text(x, y + n * cell + 34, "= sum(kernel * patch)", size=12, fill=MUTED)
+        d.text(x, y + n * cell + 34, "= sum(kernel * patch)", size=12, fill=INK)
 
-        # The gradients the engine found, right under what they are gradients with respect to.
-        x, y, cell, n = PANELS["input_grad"]
-        d.text(PANELS["input"][0], y - 10, f"d out[{r}, {c}] / d input", size=12, fill=INK)
-        d.grid(diverging_array(self._input_grad, _scale(self._input_grad)), x, y, n * cell, n * cell)
-        d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED)
-        top, left = max(r - 1, 0), max(c - 1, 0)
-        bottom, right = min(r + 2, SIZE), min(c + 2, SIZE)
-        d.rect(
-            x + left * cell,
-            y + top * cell,
-            (right - left) * cell,
-            (bottom - top) * cell,
-            fill="none",
-            stroke=HIGHLIGHT,
-            stroke_width=3,
-            class_="receptive-field-grad",
-        )
-        # Inside the receptive field each gradient is a weight of the kernel, whose numbers are drawn
-        # above; in 24 px cells they could only be written too small to read.
-        d.text(x, y + n * cell + 18, "inside the orange square: the kernel's weights", size=12, fill=MUTED)
+        # One colour bar per scale, under the panels drawn with it; the gradients below reuse them.
+        _, top, _, _ = PANELS["bars"]
+        d.colour_bar(PANELS["input"][0] + CELL, top, SIZE * CELL, 0.0, 1.0, "pixel value", colours="grey")
+        d.colour_bar(PANELS["kernel"][0], top, 3 * KERNEL_CELL, -weight_scale, weight_scale, "weight")
+        d.colour_bar(PANELS["output"][0], top, SIZE * CELL, -output_scale, output_scale, "output value")
+
+        self._draw_input_grad(d, r, c, weight_scale)
 
         x, y, cell, n = PANELS["kernel_grad"]
         d.text(x, y - 10, f"d out[{r}, {c}] / d kernel", size=12, fill=INK)
-        self._numbered_grid(d, self._kernel_grad, x, y, cell)
-        d.text(x, y + 3 * cell + 18, "= the input patch", size=12, fill=MUTED)
+        self._numbered_grid(d, self._kernel_grad, x, y, cell, 1.0, grey=True)
+        d.text(x, y + 3 * cell + 18, "= the input patch,", size=12, fill=INK)
+        d.text(x, y + 3 * cell + 34, "greys as the input", size=12, fill=INK)
+
+        x, y, _, _ = PANELS["legend"]
+        d.legend(
+            x,
+            y - 8,
+            [
+                ("outline", f"output pixel [{r}, {c}]", {"stroke": HIGHLIGHT, "stroke_width": 3}),
+                ("outline", "its receptive field", {"stroke": HIGHLIGHT, "stroke_width": 3}),
+                ("outline", "zero padding", {"stroke": MUTED, "stroke_dasharray": "3 3", "stroke_width": 1}),
+                ("swatch", "padding: no gradient", {"fill": PAD_FILL, "stroke": MUTED}),
+            ],
+        )
 
         self.figure.value = d.to_svg(fit=True)
 
+    def _draw_input_grad(self, d, r, c, weight_scale):
+        """The gradient with respect to the input: an 8x8 map, zero outside the receptive field, and
+        a zoom on the receptive field with its numbers (the kernel's weights)."""
+        x, y, cell, n = PANELS["input_grad"]
+        d.text(x, y - 10, f"d out[{r}, {c}] / d input", size=12, fill=INK)
+        d.grid(diverging_array(self._input_grad, weight_scale), x, y, n * cell, n * cell)
+        d.rect(x, y, n * cell, n * cell, fill="none", stroke=MUTED)
+        top, left = max(r - 1, 0), max(c - 1, 0)
+        bottom, right = min(r + 2, SIZE), min(c + 2, SIZE)
+        field = (x + left * cell, y + top * cell, (right - left) * cell, (bottom - top) * cell)
+        d.rect(*field, fill="none", stroke=HIGHLIGHT, stroke_width=3, class_="receptive-field-grad")
+
+        zx, zy, zcell, _ = PANELS["input_grad_zoom"]
+        # Lines from the outline to the zoom say that the zoom is that square, enlarged.
+        d.line(field[0] + field[2], field[1], zx, zy, stroke=HIGHLIGHT, stroke_width=1)
+        d.line(field[0] + field[2], field[1] + field[3], zx, zy + 3 * zcell, stroke=HIGHLIGHT, stroke_width=1)
+        for i in range(3):
+            for j in range(3):
+                row, column = r - 1 + i, c - 1 + j
+                cx, cy = zx + j * zcell, zy + i * zcell
+                if 0 <= row < SIZE and 0 <= column < SIZE:
+                    grad = self._input_grad[row, column]
+                    d.rect(cx, cy, zcell, zcell, fill=diverging_array(np.array([grad]), weight_scale)[0])
+                    ink = "white" if abs(grad) > 0.6 * weight_scale else INK
+                    text = _short(grad)
+                else:
+                    d.rect(cx, cy, zcell, zcell, fill=PAD_FILL, class_="padding-cell")
+                    ink, text = INK, "pad"
+                d.text(cx + zcell / 2, cy + zcell / 2 + 4, text, size=12, fill=ink, text_anchor="middle",
+                       class_="input-grad-value")
+        d.rect(zx, zy, 3 * zcell, 3 * zcell, fill="none", stroke=HIGHLIGHT, stroke_width=3)
+        d.text(x, y + 3 * zcell + 18, "0 outside the orange square;", size=12, fill=INK)
+        d.text(x, y + 3 * zcell + 34, "inside it, the kernel's weights", size=12, fill=INK)
+
     @staticmethod
-    def _numbered_grid(d, values, x, y, cell):
-        scale = _scale(values)
-        d.grid(diverging_array(values, scale), x, y, 3 * cell, 3 * cell)
+    def _numbered_grid(d, values, x, y, cell, scale, grey=False):
+        d.grid(grey_array(values) if grey else diverging_array(values, scale), x, y, 3 * cell, 3 * cell)
         d.rect(x, y, 3 * cell, 3 * cell, fill="none", stroke=MUTED)
         for i in range(3):
             for j in range(3):
-                ink = "white" if abs(values[i, j]) > 0.6 * scale else INK
+                # White letters where the cell is dark: past 0.45 of a grey, 0.6 of a diverging scale.
+                ink = "white" if abs(values[i, j]) > (0.45 if grey else 0.6) * scale else INK
                 d.text(
                     x + (j + 0.5) * cell,
                     y + (i + 0.5) * cell + 4,
