@@ -2,6 +2,7 @@
 
 import math
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ import minigrad
 from minigrad import Value
 from widgets import svg
 from widgets.neuron_explorer import NeuronExplorer, forward
+
+from .svg_reading import SVG, colour_bars, font_sizes, images, legend_markers, legend_texts
 
 TARGETS = {"tanh": (-1.0, 1.0), "linear": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 1.0)}
 
@@ -211,3 +214,79 @@ def test_values_from_code_survive_the_pages_rounding():
         slider.set_state({"value": round(slider.value, 3)})
     assert {name: slider.value for name, slider in explorer.sliders.items()} == exact
     assert {name: explorer._values[name] for name in exact} == exact
+
+
+@pytest.mark.parametrize(
+    "activation, low, high, ends, threshold",
+    [
+        ("tanh", -1, 1, ("-1", "1"), "0"),
+        ("sigmoid", 0, 1, ("0", "1"), "0.5"),
+        ("relu", 0, 1.5, ("0", ">= 1.5"), "0.5"),
+        ("linear", -2, 2, ("<= -2", ">= 2"), "0"),
+    ],
+)
+def test_the_regions_colours_have_a_colour_bar_over_the_outputs_range(activation, low, high, ends, threshold):
+    explorer = NeuronExplorer(activation=activation)
+    (bar,) = colour_bars(explorer.view.value).values()
+    assert bar["caption_shown"] and f"({activation})" in next(iter(colour_bars(explorer.view.value)))
+    assert (bar["low"], bar["high"]) == (low, high)
+    assert (bar["low_text"], bar["high_text"]) == ends
+    assert bar["ticks"] == [f"{threshold}: the boundary"]
+    # The bar is the region's own colour scale: white at the threshold, and the region's pixels
+    # (each the output at one place) take the bar's colour for that output.
+    pixels = bar["pixels"]
+    middle = pixels[round((float(threshold) - low) / (high - low) * (len(pixels) - 1))]
+    assert np.all(middle >= 240)
+    ((region, _),) = images(explorer.view.value, "region")
+    outputs = np.clip(explorer._region(), low, high)
+    positions = np.rint((outputs - low) / (high - low) * (len(pixels) - 1)).astype(int)
+    np.testing.assert_allclose(region.astype(int), pixels[positions].astype(int), atol=4)
+
+
+def test_the_region_is_one_smooth_image_not_a_grid_of_squares():
+    drawing = NeuronExplorer(hidden=2).view.value
+    ((region, box),) = images(drawing, "region")
+    assert region.shape[:2] == (60, 60) and box[2] == box[3] == 300
+    assert drawing.count("<rect") < 40
+
+
+def test_the_legend_names_the_classes_the_orange_ring_and_the_bars_colours():
+    explorer = NeuronExplorer()
+    assert legend_texts(explorer.view.value) == [
+        "grad > 0",
+        "grad < 0",
+        "class 1: target 1",
+        "class 0: target -1",
+        "misclassified",
+    ]
+    assert "class 0: target 0" in legend_texts(NeuronExplorer(activation="sigmoid").view.value)
+    # The markers are drawn as the plot draws them: the ring in the highlight colour, classes in red and blue.
+    grads, points = legend_markers(explorer.view.value)
+    assert [e.get("fill") for e in grads] == [svg.diverging(1, 1), svg.diverging(-1, 1)]
+    assert [(e.get("fill"), e.get("stroke")) for e in points] == [
+        (svg.diverging(1, 1), svg.INK),
+        (svg.diverging(-1, 1), svg.INK),
+        ("white", svg.HIGHLIGHT),
+    ]
+    wrong = [e for e in ElementTree.fromstring(explorer.view.value).iter(f"{SVG}circle")
+             if e.get("class") == "point" and e.get("stroke") == svg.HIGHLIGHT]
+    assert len(wrong) == 8 - explorer.correct
+
+
+def test_the_axes_are_named_and_numbered():
+    explorer = NeuronExplorer()
+    root = ElementTree.fromstring(explorer.view.value)
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "axis-name"] == ["input x1", "input x2"]
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert ticks.count("2.5") == ticks.count("-2.5") == ticks.count("0") == 2
+
+
+@pytest.mark.parametrize("hidden", [0, 2, 4])
+def test_text_is_at_least_12_px_and_the_drawing_fits_720_px(hidden):
+    drawing = NeuronExplorer(hidden=hidden).view.value
+    assert min(font_sizes(drawing)) >= 12
+    root = ElementTree.fromstring(drawing)
+    assert float(root.get("width")) <= 700
+    # Nothing is drawn below the bottom of the drawing, however many parameters there are.
+    height = float(root.get("height"))
+    assert max(float(t.get("y")) for t in root.iter(f"{SVG}text")) <= height - 4

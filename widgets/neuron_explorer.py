@@ -25,11 +25,14 @@ _LINE_LABELS = [1, 1, 1, 1, 0, 0, 0, 0]
 _XOR_POINTS = [(1.0, 1.0), (-1.0, -1.0), (1.5, 0.5), (-0.5, -1.5), (1.0, -1.0), (-1.0, 1.0), (1.5, -0.5), (-0.5, 1.5)]
 _XOR_LABELS = [1, 1, 1, 1, 0, 0, 0, 0]
 
-_REGION_CELLS = 30  # the decision region is drawn as a 30 x 30 grid of cells
+_REGION_CELLS = 60  # the decision region: a 60 x 60 image, which the browser smooths
 _PLOT = 300  # pixels, square
-_MARGIN = 24
+_LEFT = 44  # room for the x2 axis: its name and its numbers
+_TOP = 14
 _BAR_ROW = 24
-_BARS_WIDTH = 340
+_BARS_WIDTH = 320
+# Where each activation's output can go; the colour bar ends there or where the colours saturate.
+_OUTPUT_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, np.inf), "linear": (-np.inf, np.inf)}
 
 
 def _activate(z, activation):
@@ -277,28 +280,33 @@ class NeuronExplorer(Explorer):
     # ------------------------------------------------------------------ drawing
 
     def _draw(self):
-        rows = len(self.names)
-        height = max(_PLOT + 2 * _MARGIN, 64 + rows * _BAR_ROW)
-        d = svg.Drawing(_PLOT + 2 * _MARGIN + _BARS_WIDTH, height)
+        left_height = _TOP + _PLOT + 96
+        right_height = 52 + len(self.names) * _BAR_ROW + 136
+        d = svg.Drawing(_LEFT + _PLOT + 12 + _BARS_WIDTH, max(left_height, right_height))
         self._draw_points(d)
-        self._draw_bars(d, _PLOT + 2 * _MARGIN + 10)
+        self._draw_bars(d, _LEFT + _PLOT + 12)
         return d.to_svg(fit=True)
 
-    def _draw_points(self, d):
-        e, m = self._extent, _MARGIN
-        sx, sy = svg.Scale((-e, e), (m, m + _PLOT)), svg.Scale((-e, e), (m + _PLOT, m))
+    def _region_colours(self, outputs):
+        """Pastel: the region reaches half the full colour, so that the points (full colour) stand out."""
         low, high = _TARGETS[self.activation]
-        # Pastel: the region reaches half the full colour, so that the points (full colour) stand out.
-        colours = svg.diverging_array(self._region() - self.threshold, high - low)
-        d.grid(colours, m, m, _PLOT, _PLOT)
-        d.rect(m, m, _PLOT, _PLOT, fill="none", stroke=svg.MUTED)
-        d.line(sx(0), m, sx(0), m + _PLOT, stroke=svg.MUTED, stroke_dasharray="2,3")
+        return svg.diverging_rgb(np.asarray(outputs) - self.threshold, high - low)
+
+    def _draw_points(self, d):
+        e, m, top = self._extent, _LEFT, _TOP
+        sx, sy = svg.Scale((-e, e), (m, m + _PLOT)), svg.Scale((-e, e), (top + _PLOT, top))
+        d.image_grid(self._region_colours(self._region()), m, top, _PLOT, _PLOT, class_="region")
+        d.rect(m, top, _PLOT, _PLOT, fill="none", stroke=svg.MUTED)
+        d.line(sx(0), top, sx(0), top + _PLOT, stroke=svg.MUTED, stroke_dasharray="2,3")
         d.line(m, sy(0), m + _PLOT, sy(0), stroke=svg.MUTED, stroke_dasharray="2,3")
-        d.text(m + _PLOT / 2 + 20, m + _PLOT + 16, "x1", fill=svg.MUTED)
-        d.text(m + _PLOT / 2 + 4, m - 6, "x2", fill=svg.MUTED)
-        d.text(m, m + _PLOT + 16, f"{-e:g}", fill=svg.MUTED, size=12)
-        d.text(m + _PLOT - 16, m + _PLOT + 16, f"{e:g}", fill=svg.MUTED, size=12)
-        d.text(m + _PLOT / 2 + 3, m + _PLOT + 16, "0", fill=svg.MUTED, size=12)
+        bottom = top + _PLOT
+        for value in (-e, 0.0, e):
+            d.text(sx(value), bottom + 16, f"{value:g}", fill=svg.INK, text_anchor="middle", class_="tick")
+            d.text(m - 6, sy(value) + 4, f"{value:g}", fill=svg.INK, text_anchor="end", class_="tick")
+        d.text(m + _PLOT / 2, bottom + 32, "input x1", fill=svg.INK, text_anchor="middle", class_="axis-name")
+        middle = top + _PLOT / 2
+        d.text(12, middle, "input x2", fill=svg.INK, text_anchor="middle", transform=f"rotate(-90 12 {middle:g})",
+               class_="axis-name")
         for (x1, x2), positive, out, predicted in zip(self.points, self.labels, self.outputs, self.predictions):
             fill = svg.diverging(1 if positive else -1, 1)
             wrong = predicted != positive
@@ -312,10 +320,33 @@ class NeuronExplorer(Explorer):
                 class_="point",
             )
             d.text(sx(x1) + 8, sy(x2) - 6, f"{out:.2f}", size=12, fill=svg.INK, class_="output")
+        self._draw_output_bar(d, m, bottom + 44)
+
+    def _draw_output_bar(self, d, x, top):
+        """The region's colours against the output: from the bottom of the activation's range (or
+        where the colours stop darkening) to its top, white at the threshold between the classes."""
+        low, high = _TARGETS[self.activation]
+        floor, ceiling = _OUTPUT_RANGE[self.activation]
+        start, end = max(self.threshold - (high - low), floor), min(self.threshold + (high - low), ceiling)
+        ends = (
+            f"{start:g}" if start == floor else f"<= {start:g}",
+            f"{end:g}" if end == ceiling else f">= {end:g}",
+        )
+        d.colour_bar(
+            x,
+            top,
+            _PLOT,
+            start,
+            end,
+            f"output of the {'network' if self.hidden else 'neuron'} ({self.activation})",
+            colours=self._region_colours(np.linspace(start, end, 128)),
+            ends=ends,
+            ticks=[((self.threshold - start) / (end - start), f"{self.threshold:g}: the boundary")],
+        )
 
     def _draw_bars(self, d, left):
         d.text(left, 20, f"loss (MSE) = {self.loss:.4f}", size=13, fill=svg.INK, font_weight="bold")
-        d.text(left, 38, f"{self.correct}/{len(self.points)} correct; d loss / d parameter:", size=12, fill=svg.MUTED)
+        d.text(left, 38, f"{self.correct}/{len(self.points)} correct; d loss / d parameter:", size=12, fill=svg.INK)
         largest = max(abs(g) for g in self.gradients.values())
         centre, half = left + 190, 60
         top = 52
@@ -330,10 +361,24 @@ class NeuronExplorer(Explorer):
                 x, y + 4, length, _BAR_ROW - 8, fill=colour, class_="grad-bar", data_param=name, data_grad=f"{grad:.6g}"
             )
             d.text(centre + half + 6, y + 15, f"{grad:+.4f}", size=12, fill=svg.INK)
-        d.text(
+        y = top + len(self.names) * _BAR_ROW + 6
+        y += d.legend(
             left,
-            top + len(self.names) * _BAR_ROW + 14,
-            "red > 0, blue < 0; longest = largest |grad|",
-            size=12,
-            fill=svg.MUTED,
+            y,
+            [("swatch", "grad > 0", {"fill": svg.diverging(1, 1)}), ("swatch", "grad < 0", {"fill": svg.diverging(-1, 1)})],
+            width=_BARS_WIDTH,
         )
+        d.text(left, y + 12, "the longest bar: the largest |grad|", size=12, fill=svg.INK)
+        low, high = _TARGETS[self.activation]
+        d.legend(
+            left,
+            y + 26,
+            [
+                ("circle", f"class 1: target {high:g}", {"r": 6, "fill": svg.diverging(1, 1), "stroke": svg.INK,
+                                                         "stroke_width": 1.5}),
+                ("circle", f"class 0: target {low:g}", {"r": 6, "fill": svg.diverging(-1, 1), "stroke": svg.INK,
+                                                        "stroke_width": 1.5}),
+                ("circle", "misclassified", {"r": 6, "fill": "white", "stroke": svg.HIGHLIGHT, "stroke_width": 3}),
+            ],
+        )
+        d.text(left, y + 26 + 3 * 18 + 14, "numbers: the output at each point", size=12, fill=svg.INK)
