@@ -702,12 +702,13 @@ def test_lesson_in_jupyterlab_runs_cleanly_and_its_widgets_fit_and_hold(lab, pag
 
     # The page's cell i is the lesson's cell i - 1 (the test's own first cell comes before them).
     cells = notebook.locator(".jp-Cell")
-    written = cells.evaluate_all(f"cells => cells.map(c => [...c.querySelectorAll('{STDERR}')].map(o => o.innerText))")
-    errors = [f"cell {index - 1}: {text if len(text) < 1200 else text[:300] + ' ... ' + text[-900:]}"
+    # (textContent: innerText is empty for a cell out of view, which the page need not lay out)
+    written = cells.evaluate_all(f"cells => cells.map(c => [...c.querySelectorAll('{STDERR}')].map(e => e.textContent))")
+    errors = [f"cell {index - 1} writes to stderr: {text if len(text) < 1200 else text[:300] + ' ... ' + text[-900:]}"
               for index, texts in enumerate(written) for text in texts]
-    assert not errors, f"{lesson.name} writes errors or to stderr:\n" + "\n".join(errors)
-    report = notebook.locator(".jp-OutputArea-output", has_text=STATE_MARK).inner_text()
-    state = json.loads(report.removeprefix(STATE_MARK))
+    report = notebook.locator(".jp-OutputArea-output", has_text=STATE_MARK)
+    assert report.count() == 1, f"{lesson.name} stopped:\n" + "\n".join(errors)
+    state = json.loads(report.text_content().removeprefix(STATE_MARK))
 
     # Every output area that holds a widget, in the lesson's order, with the lesson's cell it is in.
     with_widgets = cells.evaluate_all(
@@ -715,7 +716,7 @@ def test_lesson_in_jupyterlab_runs_cleanly_and_its_widgets_fit_and_hold(lab, pag
         ".map(o => !!o.querySelector('.jupyter-widgets')))")
     areas = [(index - 1, cells.nth(index).locator(".jp-OutputArea-output").nth(output))
              for index, outputs in enumerate(with_widgets) for output, has_widget in enumerate(outputs) if has_widget]
-    problems = [f"the page changed {change}" for change in state["changed_by_page"]]
+    problems = [*errors, *(f"the page changed {change}" for change in state["changed_by_page"])]
     if len(areas) != len(state["shown"]):
         problems.append(f"{len(areas)} widget output areas on the page, the kernel showed {len(state['shown'])} "
                         "widgets: " + ", ".join(widget["repr"] for widget in state["shown"]))
