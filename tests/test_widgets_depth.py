@@ -4,12 +4,16 @@ a legend, within 720 px)."""
 
 import math
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
 
 from widgets import DepthExplorer
-from widgets.depth_explorer import INITS, QUANTILES, build_mlp
+from widgets.depth_explorer import (ACTIVATION_COLOUR, DEAD_COLOUR, GRADIENT_COLOUR, INITS, LOSS_COLOUR, QUANTILES,
+                                    build_mlp)
+
+from .svg_reading import SVG, legend_markers, legend_texts
 
 SMALL = {"depth": 4, "width": 32}  # the tests that read numbers use a small network: they run fast
 
@@ -109,7 +113,7 @@ def test_the_drawing_is_readable_in_a_720_px_output_area():
         assert width <= 720
         sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', drawing)]
         assert sizes and min(sizes) >= 12
-        for words in ("5-95 %", "25-75 %", "median", "ln 10", "blue: activations, red: gradients", INITS[explorer.init]):
+        for words in ("5-95 %", "25-75 %", "median", "ln 10", INITS[explorer.init]):
             assert words in drawing, words
         assert "nan" not in re.sub(r"<text[^>]*>[^<]*</text>", "", drawing), "no NaN coordinate reaches the SVG"
         explorer.close()
@@ -142,4 +146,37 @@ def test_set_refuses_an_unknown_setting_and_leaves_the_state():
     with pytest.raises(ValueError, match="DepthExplorer: unknown init 'huge'"):
         explorer.set(init="huge")
     assert repr(explorer) == before
+    explorer.close()
+
+
+@pytest.mark.parametrize("activation, what", [("relu", "dead units"), ("tanh", "saturated units")])
+def test_the_legend_has_an_entry_for_every_colour_shade_and_line_drawn(activation, what):
+    explorer = DepthExplorer(activation=activation, **SMALL)
+    drawing = explorer.view.value
+    assert legend_texts(drawing) == [
+        "activations h", "|gradient|", "5-95 % of the values", "25-75 %", "median", f"fraction of {what}",
+        "loss, each mini-batch of 64", "loss on the whole batch", "ln 10: knowing nothing",
+    ]
+    (markers,) = legend_markers(drawing)
+    root = ElementTree.fromstring(drawing)
+    # Every fill and stroke colour the panels use (outside the legend) has a marker of that colour in it.
+    legend_colours = {e.get("fill") for e in markers} | {e.get("stroke") for e in markers}
+    panel_colours = {
+        e.get(attribute)
+        for e in root.iter()
+        if e.tag in (f"{SVG}rect", f"{SVG}line", f"{SVG}polyline", f"{SVG}circle") and e not in markers
+        for attribute in ("fill", "stroke")
+    } - {None, "none", "white", "#dddddd", "#888888"}  # the background, grid lines and frames
+    assert panel_colours <= legend_colours
+    assert {ACTIVATION_COLOUR, GRADIENT_COLOUR, DEAD_COLOUR, LOSS_COLOUR} <= legend_colours
+    # The two shades of the bands are the legend's two opacities.
+    band_opacities = {e.get("fill-opacity") for e in root.iter(f"{SVG}rect") if e.get("fill") == ACTIVATION_COLOUR}
+    assert band_opacities <= {e.get("fill-opacity") for e in markers if e.tag == f"{SVG}rect"}
+    explorer.close()
+
+
+def test_the_loss_panel_numbers_its_steps():
+    explorer = DepthExplorer(**SMALL)
+    root = ElementTree.fromstring(explorer.view.value)
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "step-tick"] == ["0", "1", "2", "3", "4"]
     explorer.close()

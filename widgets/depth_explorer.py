@@ -297,7 +297,7 @@ class DepthExplorer(Explorer):
             d.line(x - half, q50, x + half, q50, stroke=svg.INK, stroke_width=2)
         for i, x in enumerate(xs):
             if i % self._label_every() == 0:
-                d.text(x, top + _PANEL + 16, str(i + 1), text_anchor="middle", fill=svg.MUTED)
+                d.text(x, top + _PANEL + 16, str(i + 1), text_anchor="middle", fill=svg.INK)
 
     def _draw_activations(self, d, top):
         stats = self.activation_stats
@@ -312,7 +312,7 @@ class DepthExplorer(Explorer):
                size=13, fill=svg.INK, font_weight="bold")
         d.rect(_LEFT, top, _WIDTH - _LEFT - _RIGHT, _PANEL, fill="none", stroke=svg.MUTED)
         for value in (low, (low + finite_high) / 2, finite_high):
-            d.text(_LEFT - 6, to_y(value) + 4, f"{value:.2g}", text_anchor="end", fill=svg.MUTED)
+            d.text(_LEFT - 6, to_y(value) + 4, f"{value:.2g}", text_anchor="end", fill=svg.INK)
         if low < 0:
             d.line(_LEFT, to_y(0), _WIDTH - _RIGHT, to_y(0), stroke=svg.MUTED, stroke_dasharray="2,3")
         self._bands(d, top, stats, lambda q: to_y(min(q, finite_high)), ACTIVATION_COLOUR, "activation-band")
@@ -321,7 +321,7 @@ class DepthExplorer(Explorer):
             if i % self._label_every() == 0:
                 d.text(x, top + _PANEL + 32, f"{stat['std']:.2g}", text_anchor="middle", fill=ACTIVATION_COLOUR,
                        class_="activation-std")
-        d.text(4, top + _PANEL + 16, "layer", fill=svg.MUTED)
+        d.text(4, top + _PANEL + 16, "layer", fill=svg.INK)
         d.text(4, top + _PANEL + 32, "std", fill=ACTIVATION_COLOUR)
 
     def _draw_gradients(self, d, top):
@@ -337,14 +337,14 @@ class DepthExplorer(Explorer):
         d.rect(_LEFT, top, _WIDTH - _LEFT - _RIGHT, _PANEL, fill="none", stroke=svg.MUTED)
         every = max(1, (high - low + 4) // 5)
         for power in range(low, high + 1, every):
-            d.text(_LEFT - 6, to_y(power) + 4, f"1e{power}", text_anchor="end", fill=svg.MUTED)
+            d.text(_LEFT - 6, to_y(power) + 4, f"1e{power}", text_anchor="end", fill=svg.INK)
             d.line(_LEFT, to_y(power), _WIDTH - _RIGHT, to_y(power), stroke="#dddddd")
 
         def y_of(q):
             return to_y(min(max(math.log10(max(q, tiny)), low), high)) if math.isfinite(q) else to_y(high)
 
         self._bands(d, top, stats, y_of, GRADIENT_COLOUR, "gradient-band")
-        d.text(4, top + _PANEL + 16, "layer", fill=svg.MUTED)
+        d.text(4, top + _PANEL + 16, "layer", fill=svg.INK)
 
     def _draw_dead(self, d, top, left, right):
         what = f"dead units (0 on all {self.batch_size})" if self.activation == "relu" else f"saturated (|h| > {SATURATED})"
@@ -352,16 +352,16 @@ class DepthExplorer(Explorer):
         d.rect(left, top, right - left, _SMALL, fill="none", stroke=svg.MUTED)
         to_y = svg.Scale((0, 1), (top + _SMALL, top))
         for value in (0, 0.5, 1):
-            d.text(left - 6, to_y(value) + 4, f"{value:g}", text_anchor="end", fill=svg.MUTED)
+            d.text(left - 6, to_y(value) + 4, f"{value:g}", text_anchor="end", fill=svg.INK)
         step = (right - left) / self.depth
         for i, fraction in enumerate(self.dead_fraction):
             d.rect(left + i * step + step * 0.15, to_y(fraction), step * 0.7, to_y(0) - to_y(fraction),
                    fill=DEAD_COLOUR, class_="dead-bar", data_layer=i + 1, data_fraction=f"{fraction:.4f}")
-        d.text(left, top + _SMALL + 16, f"layers 1 to {self.depth}", fill=svg.MUTED)
+        d.text(left, top + _SMALL + 16, f"layers 1 to {self.depth}", fill=svg.INK)
 
     def _draw_loss(self, d, top, left, right):
         chance = math.log(10)
-        d.text(left, top - 8, f"loss over {STEPS} SGD steps", size=13, fill=svg.INK, font_weight="bold")
+        d.text(left, top - 8, f"cross-entropy over {STEPS} SGD steps", size=13, fill=svg.INK, font_weight="bold")
         d.rect(left, top, right - left, _SMALL, fill="none", stroke=svg.MUTED)
         points = [self.initial_loss, *self.losses, self.final_loss]
         finite = [p for p in points if math.isfinite(p)]
@@ -370,7 +370,7 @@ class DepthExplorer(Explorer):
         to_y = svg.Scale((0, capped), (top + _SMALL, top))
         to_x = svg.Scale((0, STEPS), (left, right))
         for value in (0, capped / 2, capped):
-            d.text(left - 6, to_y(value) + 4, f"{value:.2g}", text_anchor="end", fill=svg.MUTED)
+            d.text(left - 6, to_y(value) + 4, f"{value:.2g}", text_anchor="end", fill=svg.INK)
         d.line(left, to_y(chance), right, to_y(chance), stroke=svg.MUTED, stroke_dasharray="4,3")
         ys = [to_y(min(p, capped)) if math.isfinite(p) else to_y(capped) for p in self.losses]
         # losses[s] is measured on step s's mini-batch before its update, at the weights after s steps.
@@ -378,32 +378,37 @@ class DepthExplorer(Explorer):
         for step, value in ((0, self.initial_loss), (STEPS, self.final_loss)):
             d.circle(to_x(step), to_y(min(value, capped)) if math.isfinite(value) else to_y(capped), 4,
                      fill=LOSS_COLOUR, class_="loss-whole-batch")
-        d.text(left, top + _SMALL + 16, f"start {self.initial_loss:.3g} (ln 10 = {chance:.2f})", fill=LOSS_COLOUR,
+        for step in range(STEPS + 1):
+            d.text(to_x(step), top + _SMALL + 16, str(step), text_anchor="middle", fill=svg.INK, class_="step-tick")
+        d.text(left - 6, top + _SMALL + 16, "step", text_anchor="end", fill=svg.INK)
+        d.text(left, top + _SMALL + 34, f"start {self.initial_loss:.3g} (ln 10 = {chance:.2f})", fill=LOSS_COLOUR,
                class_="loss-text")
-        d.text(left, top + _SMALL + 32, f"after {STEPS} steps {self.final_loss:.3g}", fill=LOSS_COLOUR, class_="loss-text")
+        d.text(left, top + _SMALL + 50, f"after {STEPS} steps {self.final_loss:.3g}", fill=LOSS_COLOUR, class_="loss-text")
 
     def _draw_legend(self, d, top):
-        x = 4
-        d.rect(x, top - 11, 22, 14, fill=svg.MUTED, fill_opacity=0.25)
-        d.text(x + 28, top, "5-95 % of the values", fill=svg.INK)
-        x += 210
-        d.rect(x, top - 11, 22, 14, fill=svg.MUTED, fill_opacity=0.6)
-        d.text(x + 28, top, "25-75 %", fill=svg.INK)
-        x += 110
-        d.line(x, top - 4, x + 22, top - 4, stroke=svg.INK, stroke_width=2)
-        d.text(x + 28, top, "median", fill=svg.INK)
-        x += 100
-        d.line(x, top - 4, x + 22, top - 4, stroke=svg.MUTED, stroke_dasharray="4,3")
-        d.text(x + 28, top, "ln 10: knowing nothing", fill=svg.INK)
-        d.text(4, top + 20, f"blue: activations, red: gradients; init {self.init}: {INITS[self.init]}", fill=svg.INK)
-        d.text(4, top + 40, "green line: loss of each step's mini-batch of 64; dots: on the whole batch", fill=svg.INK)
+        """Every colour, shade and line of the panels above; returns the height it takes."""
+        what = "dead units" if self.activation == "relu" else "saturated units"
+        entries = [
+            ("swatch", "activations h", {"fill": ACTIVATION_COLOUR, "fill_opacity": 0.6}),
+            ("swatch", "|gradient|", {"fill": GRADIENT_COLOUR, "fill_opacity": 0.6}),
+            ("swatch", "5-95 % of the values", {"fill": svg.MUTED, "fill_opacity": 0.25}),
+            ("swatch", "25-75 %", {"fill": svg.MUTED, "fill_opacity": 0.6}),
+            ("line", "median", {"stroke": svg.INK}),
+            ("swatch", f"fraction of {what}", {"fill": DEAD_COLOUR}),
+            ("line", f"loss, each mini-batch of {STEP_BATCH}", {"stroke": LOSS_COLOUR}),
+            ("circle", "loss on the whole batch", {"r": 4, "fill": LOSS_COLOUR}),
+            ("line", "ln 10: knowing nothing", {"stroke": svg.MUTED, "stroke_dasharray": "4,3"}),
+        ]
+        height = d.legend(4, top, entries, width=_WIDTH - 8)
+        d.text(4, top + height + 14, f"init {self.init}: {INITS[self.init]}", fill=svg.INK, class_="init-text")
+        return height + 20
 
     def _draw(self):
         top = 28
         gradients_top = top + _PANEL + 70
         small_top = gradients_top + _PANEL + 56
-        legend_top = small_top + _SMALL + 60
-        d = svg.Drawing(_WIDTH, legend_top + 48)
+        legend_top = small_top + _SMALL + 64
+        d = svg.Drawing(_WIDTH, legend_top + 3 * 18 + 28)
         self._draw_activations(d, top)
         self._draw_gradients(d, gradients_top)
         middle = _WIDTH / 2
