@@ -20,14 +20,19 @@ The core knows nothing of either class. It walks any graph whose nodes follow th
     The core uses it for a node with parents and no ``_grad_fn``, and reads each parent's
     contribution as the change of its ``grad``.
 ``_grad_zero``
-    what ``grad`` holds before anything arrives: ``0.0`` for a Value, ``None`` for a Tensor
+    what the gradient is before anything arrives: ``0.0`` for a Value, ``None`` for a Tensor
     (``0.0`` when missing, as for micrograd's nodes).
+``_grad_data``
+    optional, defined on the node's class: where the core reads and writes the gradient when
+    ``grad`` shows it in another form. A Tensor's ``grad`` is a Tensor outside the graph, as in
+    PyTorch, around the NumPy array kept here; the rules and the core work on the array. Without
+    it (a Value, micrograd's nodes) the core uses ``grad`` itself.
 
 The rule returns, the core accumulates. That split is what lets :func:`backward_steps` report
 every contribution it adds, and the explorer widget step through exactly what ``backward()`` does.
 A closure hides that split; measuring what it changed restores it, so a learner's own ``Value``
 is stepped through like ours.
-The core never modifies a gradient in place (it rebinds ``parent.grad``), and it gives every node a
+The core never modifies a gradient in place (it rebinds the parent's gradient), and it gives every node a
 gradient of its own: a rule may pass on the gradient it received or hand one array to two parents,
 and the core copies it rather than let two gradients share memory.
 """
@@ -110,24 +115,42 @@ class BackwardStep(NamedTuple):
         return tuple(self.node._prev)
 
 
+_grad_attributes = {}  # node class -> the attribute the core keeps that class's gradients in
+
+
+def grad_attribute(node):
+    """``"_grad_data"`` if ``node``'s class has one (a Tensor), else ``"grad"``; looked up once per class."""
+    cls = type(node)
+    name = _grad_attributes.get(cls)
+    if name is None:
+        name = _grad_attributes[cls] = "_grad_data" if hasattr(cls, "_grad_data") else "grad"
+    return name
+
+
+def raw_grad(node):
+    """``node``'s gradient as the core and the rules see it: a float or a NumPy array (or None)."""
+    return getattr(node, grad_attribute(node))
+
+
 def propagate(node):
     """Apply ``node``'s gradient rule once and add each contribution to its parent's grad."""
-    g = node.grad
+    g = getattr(node, grad_attribute(node))
     contributions = node._grad_fn(g)
     taken = (g,)
     for parent, contribution in zip(node._prev, contributions):
         if contribution is None:
             continue
-        grad = parent.grad
+        attribute = grad_attribute(parent)
+        grad = getattr(parent, attribute)
         if grad is None:
             # The first contribution becomes the gradient: a copy, if it is the incoming gradient,
             # a view (of it, or of anything), or what another parent got.
             if getattr(contribution, "base", None) is not None or any(contribution is other for other in taken):
                 contribution = contribution.copy(order="K")  # keeping its memory layout, so sums round alike
             taken += (contribution,)
-            parent.grad = contribution
+            setattr(parent, attribute, contribution)
         else:
-            parent.grad = grad + contribution
+            setattr(parent, attribute, grad + contribution)
     return contributions
 
 
@@ -141,7 +164,7 @@ def run_closure(node):
         )
     parents = tuple(node._prev)
     # A copy, in case the closure adds to an array in place.
-    before = [copy.copy(parent.grad) for parent in parents]
+    before = [copy.copy(raw_grad(parent)) for parent in parents]
     closure()
     contributions, seen = [], set()
     for parent, old in zip(parents, before):
@@ -149,7 +172,7 @@ def run_closure(node):
             contributions.append(None)
             continue
         seen.add(id(parent))
-        new = parent.grad
+        new = raw_grad(parent)
         contributions.append(new if old is None else new - old)
     return tuple(contributions)
 
@@ -170,16 +193,17 @@ def backward_steps(root, grad):
     order = topological_order(root)
     for node in order:
         if node._prev:
-            node.grad = getattr(node, "_grad_zero", 0.0)
+            setattr(node, grad_attribute(node), getattr(node, "_grad_zero", 0.0))
     # A copy of the seed: the caller's array must never become a gradient.
-    root.grad = copy.copy(grad) if root.grad is None else root.grad + grad
+    attribute, old = grad_attribute(root), raw_grad(root)
+    setattr(root, attribute, copy.copy(grad) if old is None else old + grad)
     for node in reversed(order):
         if getattr(node, "_grad_fn", None) is not None:
-            yield BackwardStep(node, node._op, node.grad, propagate(node))
+            yield BackwardStep(node, node._op, raw_grad(node), propagate(node))
         elif node._prev:
-            yield BackwardStep(node, getattr(node, "_op", ""), node.grad, run_closure(node))
+            yield BackwardStep(node, getattr(node, "_op", ""), raw_grad(node), run_closure(node))
         else:
-            yield BackwardStep(node, getattr(node, "_op", ""), node.grad, ())
+            yield BackwardStep(node, getattr(node, "_op", ""), raw_grad(node), ())
 
 
 def backward(root, grad):

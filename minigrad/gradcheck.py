@@ -120,7 +120,8 @@ def analytic_gradients(fn, inputs, weights=1.0):
     # A tensor's rules take arrays, a Value's take floats: the seed follows the output's kind.
     seed = np.asarray(weights, dtype=out.data.dtype) if isinstance(out.data, np.ndarray) else weights
     autograd.backward(out, seed)
-    return [np.zeros(np.shape(x.data)) if x.grad is None else x.grad for x in inputs]
+    grads = [autograd.raw_grad(x) for x in inputs]  # arrays, for a Tensor, rather than its grad Tensor
+    return [np.zeros(np.shape(x.data)) if grad is None else grad for x, grad in zip(inputs, grads)]
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):

@@ -1,9 +1,9 @@
 """Optimizers, gradient clipping and learning-rate schedules, with PyTorch's names and update rules.
 
 Each optimizer works on Values and Tensors alike: it only reads ``p.grad`` and updates ``p.data``.
-The arithmetic below is the same for floats and NumPy arrays; ``p.data -= ...`` updates an array in
-place and rebinds a float. Gradients are never modified in place, since the backward core may hand
-one array to several nodes.
+A Value's grad is a float, a Tensor's a Tensor, whose array (``p.grad.data``) the update reads. The
+arithmetic below is the same for floats and NumPy arrays; ``p.data -= ...`` updates an array in
+place and rebinds a float. Gradients are never modified in place by an optimizer.
 """
 
 import copy
@@ -13,6 +13,13 @@ import warnings
 from collections.abc import Mapping
 
 import numpy as np
+
+from minigrad import autograd
+
+
+def _values(grad):
+    """A gradient as numbers: a Tensor's array, a Value's float."""
+    return grad if isinstance(grad, numbers.Real) else grad.data
 
 
 def _is_parameter(x):
@@ -113,8 +120,9 @@ class Optimizer:
     def step(self):
         for p, state, group in zip(self.params, self.state, self._groups):
             # A parameter the loss never reached is left alone, state included, as in PyTorch.
-            if p.grad is not None:
-                self._update(p, p.grad, state, group)
+            grad = p.grad
+            if grad is not None:
+                self._update(p, _values(grad), state, group)
 
 
 class SGD(Optimizer):
@@ -252,7 +260,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     with_grad = [p for p in parameters if p.grad is not None]
     if not with_grad:
         return 0.0
-    magnitudes = np.abs(np.concatenate([np.ravel(p.grad) for p in with_grad]))
+    magnitudes = np.abs(np.concatenate([np.ravel(_values(p.grad)) for p in with_grad]))
     if norm_type == math.inf:
         total = float(magnitudes.max())
     else:
@@ -261,7 +269,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     scale = max_norm / (total + 1e-6)
     if scale < 1:
         for p in with_grad:
-            p.grad = p.grad * scale
+            # Rebound rather than scaled in place, so a backward step's record keeps what it sent;
+            # a Tensor's grad stays the same object, as in PyTorch.
+            setattr(p, autograd.grad_attribute(p), autograd.raw_grad(p) * scale)
     return total
 
 

@@ -127,7 +127,7 @@ def _result(data, parents, op, grad_fn):
     out = Tensor.__new__(Tensor)
     # A ufunc or a full reduction hands back a NumPy scalar, not the 0-d array a Tensor holds.
     out.data = np.asarray(data)
-    out.grad = None
+    out._grad = None
     out.label = ""
     if autograd._grad_enabled and any(p.requires_grad for p in parents):
         if not all(p.requires_grad for p in parents):
@@ -184,7 +184,7 @@ def _shape(size):
 class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     """An n-dimensional array with a gradient. float32 unless asked otherwise."""
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_op", "_grad_fn")
+    __slots__ = ("data", "_grad", "requires_grad", "label", "_prev", "_op", "_grad_fn")
     _grad_zero = None
     # NumPy arrays and scalars on the left defer to our reflected ops.
     __array_ufunc__ = None
@@ -264,7 +264,7 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     @staticmethod
     def _wrap(array):
         out = Tensor.__new__(Tensor)
-        out.data, out.grad, out.requires_grad, out.label = np.asarray(array), None, False, ""
+        out.data, out._grad, out.requires_grad, out.label = np.asarray(array), None, False, ""
         out._prev, out._op, out._grad_fn = (), "", None
         return out
 
@@ -281,6 +281,56 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
 
     def zero_grad(self):
         self.grad = None
+
+    @property
+    def grad(self):
+        """None until a backward pass reaches this tensor; then, as in PyTorch, a tensor outside the
+        graph with this tensor's shape and dtype. The same object while the gradient lives: a later
+        backward() adds into it (rebinding its ``data``, so an array taken with ``numpy()`` before
+        keeps the old values)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """A Tensor of this shape and dtype, or None, as PyTorch asks; minigrad keeps a copy of its
+        values, since no gradient shares memory with another array."""
+        if value is None:
+            self._grad = None
+            return
+        if value is self._grad:
+            return  # p.grad += g: the in-place add has changed it already
+        if not isinstance(value, Tensor):
+            hint = "; wrap an array as minigrad.tensor(array, dtype=t.dtype)" if isinstance(value, np.ndarray) else ""
+            raise TypeError(
+                f"grad: assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}{hint}"
+            )
+        if value.shape != self.shape:
+            raise RuntimeError(
+                f"grad: attempting to assign a gradient of shape {value.shape} to a tensor of shape {self.shape}; "
+                "the gradient and the tensor must have the same shape"
+            )
+        if value.dtype != self.dtype:
+            raise RuntimeError(
+                f"grad: attempting to assign a gradient of dtype {value.dtype} to a tensor of dtype {self.dtype}; "
+                f"convert it first, grad.to(minigrad.{self.dtype})"
+            )
+        self._grad = Tensor._wrap(value.data.copy())
+
+    @property
+    def _grad_data(self):
+        """The gradient's array, where the backward core reads and writes it (see ``minigrad/autograd.py``)."""
+        grad = self._grad
+        return None if grad is None else grad.data
+
+    @_grad_data.setter
+    def _grad_data(self, array):
+        if array is None:
+            self._grad = None
+        elif self._grad is None:
+            self._grad = Tensor._wrap(array)
+        else:
+            # np.asarray: adding two 0-d arrays gives a NumPy scalar, not the 0-d array a Tensor holds.
+            self._grad.data = np.asarray(array)
 
     def __repr__(self):
         data = self.data

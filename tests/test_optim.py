@@ -219,7 +219,9 @@ def test_clip_grad_norm_matches_torch_on_tensors(norm_type, max_norm, clips):
     ours = [float64_tensor(np.zeros_like(g)) for g in grads]
     theirs = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
     for p, q, g in zip(ours, theirs, grads):
-        p.grad, q.grad = g, torch.tensor(g)
+        p.grad, q.grad = Tensor(g, dtype=float64), torch.tensor(g)
+    held = [p.grad for p in ours]
+    arrays = [p.grad.numpy() for p in ours]
     # A parameter the loss never reached: both skip it.
     ours.append(float64_tensor(np.ones(2)))
     theirs.append(torch.ones(2, dtype=torch.float64, requires_grad=True))
@@ -233,10 +235,13 @@ def test_clip_grad_norm_matches_torch_on_tensors(norm_type, max_norm, clips):
     for p, q in zip(ours[:2], theirs[:2]):
         np.testing.assert_allclose(p.grad, q.grad.numpy(), rtol=0, atol=1e-12)
     assert ours[2].grad is None
-    # The old grad arrays may be shared with other nodes, so clipping must not have written into them.
-    np.testing.assert_array_equal(grads[0], TENSOR_START[0])
-    np.testing.assert_array_equal(grads[1], TENSOR_START[1])
-    assert all((p.grad is not g) is clips for p, g in zip(ours, grads))
+    # Each grad stays the same Tensor, as in PyTorch, holding a new array when clipped: the old one may
+    # be in a backward step's record, so clipping must not have written into it.
+    assert all(p.grad is g for p, g in zip(ours, held))
+    assert all(isinstance(p.grad, Tensor) and p.grad.dtype == q.grad.numpy().dtype for p, q in zip(ours[:2], theirs))
+    np.testing.assert_array_equal(arrays[0], TENSOR_START[0])
+    np.testing.assert_array_equal(arrays[1], TENSOR_START[1])
+    assert all((p.grad.numpy() is not a) is clips for p, a in zip(ours, arrays))
 
 
 @pytest.mark.parametrize("norm_type, max_norm, clips", CLIP_CASES)
@@ -364,7 +369,7 @@ def test_a_single_tensor_is_refused_as_pytorch_refuses_it(optimizer_class):
 def test_clip_grad_norm_takes_a_single_tensor_as_pytorch_does():
     torch = pytest.importorskip("torch")
     w, t = float64_tensor(np.ones(3)), torch.ones(3, dtype=torch.float64, requires_grad=True)
-    w.grad, t.grad = np.full(3, 10.0), torch.full((3,), 10.0, dtype=torch.float64)
+    w.grad, t.grad = Tensor(np.full(3, 10.0), dtype=float64), torch.full((3,), 10.0, dtype=torch.float64)
     assert clip_grad_norm_(w, 1.0) == pytest.approx(torch.nn.utils.clip_grad_norm_(t, 1.0).item())
     np.testing.assert_allclose(w.grad, t.grad.numpy(), rtol=1e-12)
     v = Value(1.0)

@@ -336,3 +336,113 @@ def test_in_place_results_keep_the_dtype_or_refuse_exactly_where_torch_does(op, 
         return
     assert getattr(ours, op)(_operand(other, minigrad)) is ours
     _same(ours, theirs)
+
+
+# ---------------------------------------------------------------------- .grad is a Tensor
+
+
+def _both(values, dtype):
+    ours = minigrad.tensor(np.array(values, dtype=dtype), requires_grad=True)
+    theirs = torch.tensor(np.array(values, dtype=dtype), requires_grad=True)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("values", [[[0.5, -1.0, 2.0], [3.0, 0.25, -0.75]], 1.5], ids=["2x3", "0-d"])
+def test_grad_is_a_tensor_outside_the_graph_with_the_tensors_shape_and_dtype(values, dtype):
+    ours, theirs = _both(values, dtype)
+    for t in (ours, theirs):
+        assert t.grad is None
+        (t * t * 3).sum().backward()
+    assert type(ours.grad) is minigrad.Tensor and type(theirs.grad) is torch.Tensor
+    assert ours.grad.shape == tuple(theirs.grad.shape) == ours.shape
+    assert str(ours.grad.dtype) == str(theirs.grad.dtype).removeprefix("torch.") == dtype
+    assert ours.grad.requires_grad is theirs.grad.requires_grad is False
+    assert ours.grad.is_leaf and theirs.grad.is_leaf and not ours.grad._prev
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+    np.testing.assert_array_equal((ours.grad * 2).numpy(), (theirs.grad * 2).numpy())
+    assert repr(ours.grad).startswith("tensor(") and "requires_grad" not in repr(ours.grad)
+    assert "grad_fn" not in repr(ours.grad)
+    assert str(ours.grad) == repr(ours.grad)
+
+
+def test_the_grad_is_one_object_that_later_passes_add_into_as_in_torch():
+    ours, theirs = _both([1.0, -2.0], "float32")
+    held = []
+    for t in (ours, theirs):
+        (t * 3).sum().backward()
+        grad = t.grad
+        assert t.grad is grad
+        (t * t).sum().backward()
+        assert t.grad is grad  # the wrapper taken before the second pass sees its sum
+        held.append(grad)
+    np.testing.assert_array_equal(held[0].numpy(), held[1].numpy())
+    np.testing.assert_array_equal(held[0].numpy(), [5.0, -1.0])
+
+
+def test_zero_then_backward_accumulates_from_zero_as_in_torch():
+    ours, theirs = _both([1.0, -2.0, 0.5], "float64")
+    for t in (ours, theirs):
+        (t * 3).sum().backward()
+        grad = t.grad
+        assert t.grad.zero_() is grad
+        (t**2).sum().backward()
+    assert ours.grad.tolist() == theirs.grad.tolist() == [2.0, -4.0, 1.0]
+
+
+def test_assigning_grad_takes_a_tensor_or_none_as_torch_does():
+    ours, theirs = _both([[1.0, 2.0, 3.0]], "float32")
+    for p, module in ((ours, minigrad), (theirs, torch)):
+        p.grad = module.ones(1, 3)
+        assert p.grad.tolist() == [[1.0, 1.0, 1.0]]
+        p.grad = None
+        assert p.grad is None
+        with pytest.raises(TypeError, match="assigned grad expected to be a Tensor or None"):
+            p.grad = np.ones((1, 3), dtype=np.float32)
+        with pytest.raises(RuntimeError, match="assign a gradient of (shape|size)"):
+            p.grad = module.ones(3, 1)
+        with pytest.raises(RuntimeError, match="assign a gradient with dtype|assign a gradient of dtype"):
+            p.grad = module.ones(1, 3, dtype=module.float64)
+    with pytest.raises(RuntimeError, match=r"shape \(3, 1\) to a tensor of shape \(1, 3\)"):
+        ours.grad = minigrad.ones(3, 1)
+    with pytest.raises(TypeError, match=r"minigrad.tensor\(array, dtype=t.dtype\)"):
+        ours.grad = np.ones((1, 3))
+
+
+def test_an_assigned_grad_is_a_copy_no_gradient_shares_memory():
+    # PyTorch keeps the very tensor assigned; minigrad keeps its values, so that an in-place change
+    # of the source (or of the grad) never reaches the other.
+    p = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    source = minigrad.tensor([5.0, 6.0])
+    p.grad = source
+    source.zero_()
+    assert p.grad.tolist() == [5.0, 6.0]
+    p.grad.zero_()
+    (p * 2).sum().backward()
+    assert p.grad.tolist() == [2.0, 2.0] and source.tolist() == [0.0, 0.0]
+    assert not np.shares_memory(p.grad.numpy(), p.numpy())
+
+
+def test_the_manual_sgd_loop_zeroing_grads_in_place_ends_where_optim_sgd_ends():
+    x = minigrad.randn(16, 3, generator=np.random.default_rng(3))
+    y = minigrad.randn(16, 1, generator=np.random.default_rng(4))
+    results = []
+    for manual in (True, False):
+        minigrad.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+        optimizer = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        buffers = [None] * len(list(model.parameters()))
+        for _ in range(10):
+            ((model(x) - y) ** 2).mean().backward()
+            if manual:
+                with minigrad.no_grad():
+                    for i, p in enumerate(model.parameters()):
+                        buffers[i] = p.grad.clone() if buffers[i] is None else buffers[i] * 0.9 + p.grad
+                        p -= 0.1 * buffers[i]
+                        p.grad.zero_()
+            else:
+                optimizer.step()
+                optimizer.zero_grad()
+        results.append([p.numpy().copy() for p in model.parameters()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
