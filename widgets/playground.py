@@ -7,9 +7,10 @@ in tensor mode (an ``nn.Sequential`` of ``nn.Linear`` on Tensors) or in scalar m
 ``MLP``, one ``Value`` per number). Both modes start from the same weights for the same seed and see
 the same batches, so switching mode retraces the same curve, only slower.
 
-After each step the widget redraws three SVG pictures: the decision boundary (the model's output on
-a grid, with the train and test points), the train and test loss curves, and the network with each
-edge as thick as its weight is large.
+After each step (while playing: after each tick's steps) the widget redraws three SVG pictures, each
+with its legend: the decision boundary (the model's output on a grid, with the train and test
+points), the train and test loss curves, and the network with each edge as thick as its weight is
+large.
 
     from widgets.playground import TrainingPlayground
     playground = TrainingPlayground(dataset="spiral", hidden_layers=2, neurons=16)
