@@ -17,6 +17,7 @@ The layout is computed here, with no graphviz or other system binary (a small Su
 Everything is deterministic: the same graph gives the same coordinates and the same SVG.
 """
 
+import functools
 import html
 import math
 import re
@@ -186,6 +187,12 @@ def full_text(array):
     array = np.asarray(array)
     if array.size > 120:
         return f"{array.size} values (too many to list)"
+    return _full_text(array.tobytes(), array.dtype.str, array.shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _full_text(values, dtype, shape):
+    array = np.frombuffer(values, dtype=dtype).reshape(shape)
     integer = array.dtype.kind in "biu"
     formatter = {"all": lambda x: _format_element(x, integer)}
     return np.array2string(array, separator=", ", max_line_width=100, threshold=200, formatter=formatter)
@@ -601,6 +608,12 @@ def _draw_box(d, box, lines, styles, name, index, is_current, fill):
 _RUN = re.compile(r"\S+(?: \S+)*")  # text between runs of two spaces or more
 
 
+@functools.lru_cache(maxsize=512)
+def _heatmap_uri(values, shape):
+    """The PNG of a heatmap's cells, by their bytes: a step redraws mostly the same tensors."""
+    return svg.png_data_uri(heatmap_rgb(np.frombuffer(values).reshape(shape)))
+
+
 def _draw_heatmap(d, box, heatmap):
     """A heatmap's cells as one image (each cell a crisp square: they are the tensor's elements), framed."""
     x, y, _, _ = box
@@ -609,7 +622,11 @@ def _draw_heatmap(d, box, heatmap):
     left = x + PAD + heatmap.column * CHAR_WIDTH
     top = y + PAD + heatmap.line * LINE_HEIGHT + 2 + (HEATMAP_LINES * LINE_HEIGHT - 4 - rows * cell_h) / 2
     width, height = columns * cell_w, rows * cell_h
-    d.image_grid(heatmap_rgb(heatmap.values), left, top, width, height, style="image-rendering:pixelated")
+    d.raw(
+        f'<image x="{svg._number(left)}" y="{svg._number(top)}" width="{svg._number(width)}" '
+        f'height="{svg._number(height)}" preserveAspectRatio="none" style="image-rendering:pixelated" '
+        f'href="{_heatmap_uri(heatmap.values.tobytes(), heatmap.values.shape)}"/>'
+    )
     d.rect(left, top, width, height, fill="none", stroke=svg.MUTED, stroke_width=0.5, class_="heatmap")
 
 
