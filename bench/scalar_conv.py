@@ -107,7 +107,7 @@ def train_tensor(samples=600, epochs=3, seed=0):
     for epoch in batches(samples, epochs, seed):
         for batch in epoch:
             images = minigrad.Tensor(x_train[batch], dtype=minigrad.float64)
-            loss = F.cross_entropy(model(images), minigrad.Tensor(y_train[batch]))
+            loss = F.cross_entropy(model(images), minigrad.tensor(y_train[batch]))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()

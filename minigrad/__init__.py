@@ -13,6 +13,8 @@ from minigrad.scalar import Value, dot
 from minigrad.serialization import load, save
 from minigrad.tensor import (
     Tensor,
+    as_tensor,
+    from_numpy,
     empty,
     eye,
     full_like,
@@ -142,6 +144,7 @@ __all__ = [
     "Tensor",
     "Value",
     "arange",
+    "as_tensor",
     "backward_steps",
     "bool_",
     "cat",
@@ -149,6 +152,7 @@ __all__ = [
     "dot",
     "float32",
     "float64",
+    "from_numpy",
     "full",
     "gradcheck",
     "int64",

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from minigrad.rng import as_generator
-from minigrad.tensor import Tensor, float32, int64
+from minigrad.tensor import Tensor, _array_of, _default_dtype, float32, int64
 
 
 class Dataset(abc.ABC):
@@ -30,13 +30,14 @@ class Dataset(abc.ABC):
 class TensorDataset(Dataset):
     """Sample ``i`` is ``(t[i] for t in tensors)``; every tensor has the same first dimension.
 
-    Arrays given instead of Tensors become Tensors as ``Tensor(...)`` makes them.
+    Arrays given instead of Tensors become Tensors of the course's default dtypes: floating data
+    float32, integers int64 (class labels), bools bool.
     """
 
     def __init__(self, *tensors):
         if not tensors:
             raise ValueError("TensorDataset: needs at least one tensor")
-        tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
+        tensors = tuple(t if isinstance(t, Tensor) else _default_tensor("TensorDataset", t) for t in tensors)
         if any(t.ndim == 0 for t in tensors) or len({len(t) for t in tensors}) > 1:
             shapes = ", ".join(str(t.shape) for t in tensors)
             raise ValueError(f"TensorDataset: the tensors' first dimensions must agree, got shapes {shapes}")
@@ -101,7 +102,7 @@ class DataLoader:
 def collate(samples):
     """Stack a list of samples into a batch: a tuple of samples gives a tuple of batched Tensors.
 
-    Tensors keep their dtype; arrays and numbers become Tensors as ``Tensor(...)`` makes them.
+    Tensors keep their dtype; arrays and numbers become float32 (floating), int64 (integers) or bool.
     """
     first = samples[0]
     if isinstance(first, (tuple, list)):
@@ -115,7 +116,14 @@ def collate(samples):
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
         raise ValueError(f"collate: samples of different shapes cannot be stacked: {sorted(shapes)}")
-    return Tensor(np.stack(arrays), dtype=dtype)
+    return Tensor(np.stack(arrays), dtype=dtype) if dtype else _default_tensor("collate", np.stack(arrays))
+
+
+def _default_tensor(op, data):
+    """``data`` as a Tensor whose dtype is inferred as ``minigrad.tensor`` infers it from Python
+    numbers, so that labels stay int64 where ``Tensor(labels)`` would make them float32."""
+    array = _array_of(op, data)
+    return Tensor(array, dtype=_default_dtype(array))
 
 
 # ---------------------------------------------------------------------- toy datasets

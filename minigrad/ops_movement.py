@@ -243,6 +243,27 @@ class MovementOps:
 
         return _core._result(self.data[index], (self,), "diagonal", grad_fn)
 
+    def t(self):
+        """A matrix transposed (a vector or a 0-d tensor as it is), as PyTorch's ``t()``."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor with <= 2 dimensions, but got shape {self.shape}; use transpose() or mT")
+        return self.T if self.ndim == 2 else self.reshape(self.shape)
+
+    @property
+    def mT(self):
+        """The last two dimensions swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: expects a tensor of at least 2 dimensions, got shape {self.shape}")
+        return self.transpose(-2, -1)
+
+    def clone(self):
+        """A copy of the data in a new node, whose gradient flows back to this tensor, as PyTorch's ``clone``."""
+
+        def grad_fn(g):
+            return (g,)
+
+        return _core._result(self.data.copy(), (self,), "clone", grad_fn)
+
     def tril(self, diagonal=0):
         """The lower triangle of the last two dimensions, from diagonal ``diagonal`` down; zeros above."""
         if self.ndim < 2:

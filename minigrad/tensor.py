@@ -58,18 +58,33 @@ def _unbroadcast(grad, shape):
     return grad.sum(axis=stretched, keepdims=True) if stretched else grad
 
 
+def _array_of(op, data, dtype=None):
+    """``data`` as a NumPy array of real numbers (of ``dtype`` if given), or an error naming ``op``."""
+    try:
+        array = np.array(data, dtype=dtype)
+    except OverflowError:
+        raise ValueError(f"{op}: {data!r} does not fit in {np.dtype(dtype)}") from None
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{op}: cannot make an array of {type(data).__name__} {data!r} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        # Strings too, which astype would otherwise parse as numbers.
+        raise TypeError(f"{op}: cannot make numbers out of {type(data).__name__} {data!r}")
+    return array
+
+
 def _default_dtype(array):
-    """float32 for any floating or Python-number data, int64 for integers, as the course's default."""
+    """The dtype ``torch.tensor`` infers for data read into ``array``: float32 for floating data,
+    int64 for integers, bool for bools (``minigrad.tensor`` and the data loaders use it)."""
     if array.dtype.kind == "f":
         return float32
     if array.dtype.kind in "iu":
         # NumPy reads 2**63 as uint64, which int64 would silently wrap to a negative number.
         if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
-            raise ValueError(f"Tensor: the integer {array.max()} does not fit in int64")
+            raise ValueError(f"tensor: the integer {array.max()} does not fit in int64")
         return int64
     if array.dtype.kind == "b":
         return bool_
-    raise TypeError(f"Tensor: cannot hold data of dtype {array.dtype}")
+    raise TypeError(f"tensor: cannot hold data of dtype {array.dtype}")
 
 
 # PyTorch's type promotion. Each dtype has a category: bool < integer < floating.
@@ -170,6 +185,19 @@ def _axis(op, axis, ndim):
     return int(axis)
 
 
+_TYPE_NAMES = {
+    float32: "FloatTensor",
+    float64: "DoubleTensor",
+    np.dtype(np.float16): "HalfTensor",
+    int64: "LongTensor",
+    int32: "IntTensor",
+    np.dtype(np.int16): "ShortTensor",
+    np.dtype(np.int8): "CharTensor",
+    np.dtype(np.uint8): "ByteTensor",
+    bool_: "BoolTensor",
+}
+
+
 def _is_real_array(x):
     return isinstance(x, np.ndarray) and x.dtype.kind in "biuf"
 
@@ -192,17 +220,11 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
         if isinstance(data, Tensor):
             data, dtype = data.data, dtype or data.dtype
-        try:
-            array = np.array(data, dtype=dtype)
-        except OverflowError:
-            raise ValueError(f"Tensor: {data!r} does not fit in {np.dtype(dtype)}") from None
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"Tensor: cannot make an array of {type(data).__name__} {data!r} ({error})") from None
-        if array.dtype == object:
-            raise TypeError(f"Tensor: cannot make numbers out of {type(data).__name__} {data!r}")
+        array = _array_of("Tensor", data, dtype)
         if dtype is None:
+            # float32 for ints and bools too, as torch.Tensor; minigrad.tensor infers int64 and bool.
             with np.errstate(over="ignore"):  # 1e308 is inf in float32, as in PyTorch
-                array = array.astype(_default_dtype(array), copy=False)
+                array = array.astype(float32, copy=False)
         if requires_grad and array.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating-point tensors can require grad, not {array.dtype}")
         self.data = array
@@ -234,6 +256,9 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
 
     def numel(self):
         return self.data.size
+
+    def dim(self):
+        return self.data.ndim
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -929,14 +954,34 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
 
     # ------------------------------------------------------------------ conversion
 
-    def to(self, dtype):
+    def to(self, dtype, copy=False):
+        """This tensor as ``dtype`` (or as another tensor's dtype), a new node whose gradient is cast
+        back; itself if it has that dtype already (unless ``copy``), as in PyTorch. A device name
+        ('cpu') is accepted and changes nothing: minigrad computes on the CPU."""
+        if isinstance(dtype, Tensor):
+            dtype = dtype.dtype
+        elif dtype == "cpu":
+            dtype = self.dtype
         dtype = np.dtype(dtype)
+        if dtype == self.dtype and not copy:
+            return self
+        if dtype.kind not in "biuf":
+            raise TypeError(f"to: minigrad holds bool, integer and floating dtypes, not {dtype}")
+        if dtype.kind != "f":
+            # Integers and bools have no gradient: the result is outside the graph, as in PyTorch.
+            return Tensor._wrap(self.data.astype(dtype))
         old = self.dtype
 
         def grad_fn(g):
             return (g.astype(old),)
 
         return _result(self.data.astype(dtype), (self,), "to", grad_fn)
+
+    def type(self, dtype=None):
+        """Without ``dtype``, the type's name as PyTorch spells it ('minigrad.FloatTensor'); else ``to(dtype)``."""
+        if dtype is None:
+            return f"minigrad.{_TYPE_NAMES.get(self.dtype, str(self.dtype))}"
+        return self.to(dtype)
 
     def float(self):
         return self.to(float32)
@@ -945,13 +990,13 @@ class Tensor(ElementwiseOps, ReduceOps, MovementOps):
         return self.to(float64)
 
     def long(self):
-        return Tensor._wrap(self.data.astype(int64))
+        return self.to(int64)
 
     def int(self):
-        return Tensor._wrap(self.data.astype(int32))
+        return self.to(int32)
 
     def bool(self):
-        return Tensor._wrap(self.data.astype(bool_))
+        return self.to(bool_)
 
     # ------------------------------------------------------------------ in-place updates
     # As in PyTorch, these write into the tensor's own array (so a view of it, or what numpy()
@@ -1247,12 +1292,20 @@ def stack(tensors, axis=0):
     return _result(data, tuple(tensors), "stack", grad_fn)
 
 
-def where(condition, a, b):
-    """``a`` where ``condition`` holds, else ``b``; each gets the gradient of the places it filled."""
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other``; each gets the gradient of the places it
+    filled, and the result has their promoted dtype (numbers count as in every op). With the
+    condition alone, the indices where it holds: one int64 tensor per dimension, as in PyTorch."""
     condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if input is None and other is None:
+        return tuple(Tensor._wrap(i.astype(int64)) for i in np.nonzero(condition))
     condition = condition.astype(bool)
-    reference = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
-    a, b = reference._operand(a, "where"), reference._operand(b, "where")
+    input, other = (Tensor._wrap(x) if _is_real_array(x) else x for x in (input, other))
+    for operand in (input, other):
+        if not isinstance(operand, (Tensor, numbers.Real)):
+            raise TypeError(f"where: expected tensors or numbers, got {type(operand).__name__}")
+    dtype = _result_dtype(input, other)
+    a, b = (x._cast(dtype) if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x, dtype=dtype)) for x in (input, other))
     try:
         data = np.where(condition, a.data, b.data)
     except ValueError:
@@ -1272,11 +1325,33 @@ def tensor(data, dtype=None, requires_grad=False):
 
     Python floats give float32, ints int64, bools bool, and a list mixing them the widest of
     those; a NumPy array or scalar, or a Tensor, keeps its own dtype (``Tensor(data)``, like
-    ``torch.Tensor``, makes floating data float32 instead).
+    ``torch.Tensor``, makes every kind of data float32 instead).
     """
-    if dtype is None and isinstance(data, (np.ndarray, np.generic, Tensor)) and np.dtype(data.dtype).kind in "biuf":
-        dtype = data.dtype
+    if dtype is None:
+        if isinstance(data, (np.ndarray, np.generic, Tensor)) and np.dtype(data.dtype).kind in "biuf":
+            dtype = data.dtype
+        else:
+            dtype = _default_dtype(_array_of("tensor", data))
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def as_tensor(data, dtype=None):
+    """``data`` as a tensor, as ``torch.as_tensor``: a Tensor or a NumPy array of that dtype is
+    shared, not copied (writes to one show in the other); anything else is copied as ``tensor`` does."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or np.dtype(dtype) == data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf" and (dtype is None or np.dtype(dtype) == data.dtype):
+        return Tensor._wrap(data)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array):
+    """A tensor sharing ``array``'s memory and dtype, as ``torch.from_numpy``."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray (got {type(array).__name__})")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: can't convert np.ndarray of type {array.dtype}; minigrad holds bool, integers and floats")
+    return Tensor._wrap(array)
 
 
 class _CallableModule(types.ModuleType):
@@ -1320,8 +1395,9 @@ def rand(*size, dtype=float32, requires_grad=False, generator=None):
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """``start, start + step, ...`` below ``end``; int64 if all three are integers, else float32, as PyTorch."""
     array = np.arange(start, end, step) if end is not None else np.arange(0, start, step)
-    return Tensor(array, requires_grad=requires_grad, dtype=dtype)
+    return tensor(array, requires_grad=requires_grad, dtype=dtype or _default_dtype(array))
 
 
 def zeros_like(t, dtype=None, requires_grad=False):

@@ -17,13 +17,13 @@ from minigrad.data import (
     make_spiral,
     make_xor,
 )
-from minigrad.tensor import Tensor, float32, float64, int64, zeros
+from minigrad.tensor import Tensor, float32, float64, int64, tensor, zeros
 
 
 def numbered_dataset(n=10):
     """Row i of X is [i, i], y[i] == i: a batch shows which samples it holds and in which order."""
     X = Tensor(np.repeat(np.arange(n, dtype=np.float32)[:, None], 2, axis=1))
-    return TensorDataset(X, Tensor(np.arange(n)))
+    return TensorDataset(X, tensor(np.arange(n)))
 
 
 def sample_ids(loader):
@@ -121,7 +121,7 @@ def test_a_numpy_generator_is_used_as_it_is():
 
 def test_batches_are_copies_outside_the_graph():
     X = Tensor(np.zeros((4, 2)), requires_grad=True)
-    dataset = TensorDataset(X, Tensor(np.arange(4)))
+    dataset = TensorDataset(X, tensor(np.arange(4)))
     x, _ = next(iter(DataLoader(dataset, batch_size=2)))
     assert not x.requires_grad and x.is_leaf
     x[0] = 9.0

@@ -43,7 +43,7 @@ INDICES = {
 
 
 def _ours(part):
-    return Tensor(part) if isinstance(part, np.ndarray) else Tensor(np.asarray(part))
+    return mg.tensor(part) if isinstance(part, np.ndarray) else mg.tensor(np.asarray(part))
 
 
 def _theirs(part):

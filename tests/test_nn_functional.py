@@ -355,7 +355,7 @@ def test_class_loss_matches_torch(name, reduction, batch, classes, extra, seed):
     labels = rng.integers(0, classes, (*batch, *extra))
     compare_with_torch(
         torch,
-        lambda x: getattr(F, name)(x, Tensor(labels), reduction=reduction),
+        lambda x: getattr(F, name)(x, minigrad.tensor(labels), reduction=reduction),
         lambda x: getattr(torch.nn.functional, name)(x, torch.tensor(labels), reduction=reduction),
         [scores],
         seed,
@@ -364,7 +364,7 @@ def test_class_loss_matches_torch(name, reduction, batch, classes, extra, seed):
 
 def test_cross_entropy_is_one_node_equal_to_log_softmax_then_nll_loss():
     logits = leaf(np.random.default_rng(0).standard_normal((4, 3)))
-    labels = Tensor([0, 2, 1, 2])
+    labels = minigrad.tensor([0, 2, 1, 2])
     fused = F.cross_entropy(logits, labels)
     assert fused._op == "cross_entropy" and fused._prev == (logits,)
     composed = F.nll_loss(F.log_softmax(logits, dim=1), labels)
@@ -382,7 +382,7 @@ def test_cross_entropy_stays_finite_and_exact_at_logits_of_1e4(dtype):
     labels = np.array([1, 1, 0])
     ours = Tensor(logits, dtype=dtype, requires_grad=True)
     theirs = torch.tensor(logits, dtype=getattr(torch, dtype), requires_grad=True)
-    loss = F.cross_entropy(ours, Tensor(labels))
+    loss = F.cross_entropy(ours, minigrad.tensor(labels))
     expected = torch.nn.functional.cross_entropy(theirs, torch.tensor(labels))
     loss.backward()
     expected.backward()
@@ -428,7 +428,7 @@ ALL_LOSSES = ELEMENTWISE_LOSSES + CLASS_LOSSES
 
 def loss_inputs(name, batch=4):
     if name in CLASS_LOSSES:
-        return Tensor(np.zeros((batch, 3))), Tensor(np.zeros(batch, dtype=np.int64))
+        return Tensor(np.zeros((batch, 3))), minigrad.tensor(np.zeros(batch, dtype=np.int64))
     return Tensor(np.full(batch, 0.5)), Tensor(np.full(batch, 0.5))
 
 
@@ -451,7 +451,7 @@ def test_a_target_of_another_shape_is_refused_naming_both_shapes(name):
 def test_class_targets_that_do_not_fit_name_both_shapes(name, input_shape, target_shape):
     expected = f"{name}: target of shape {target_shape} does not fit input of shape {input_shape}"
     with pytest.raises(ValueError, match=re.escape(expected)):
-        getattr(F, name)(Tensor(np.zeros(input_shape)), Tensor(np.zeros(target_shape, dtype=np.int64)))
+        getattr(F, name)(Tensor(np.zeros(input_shape)), minigrad.tensor(np.zeros(target_shape, dtype=np.int64)))
 
 
 @pytest.mark.parametrize("name", CLASS_LOSSES)
@@ -481,7 +481,7 @@ def test_binary_cross_entropy_refuses_values_that_are_not_probabilities():
 def _gradcheck_cases():
     rng = np.random.default_rng(0)
     normal = rng.standard_normal
-    labels = Tensor([0, 2, 1, 2])
+    labels = minigrad.tensor([0, 2, 1, 2])
     running_mean, running_var = Tensor(normal(3), dtype=float64), Tensor(rng.uniform(0.5, 2, 3), dtype=float64)
     return {
         "linear": (F.linear, [normal((3, 4)), normal((2, 4)), normal(2)]),

@@ -65,11 +65,11 @@ def test_pad_errors(shape, widths, mode, message):
 def test_one_hot_matches_torch():
     labels = [3, 0, 2, 2]
     for num_classes in (-1, 6):
-        ours = F.one_hot(Tensor(labels), num_classes)
+        ours = F.one_hot(minigrad.tensor(labels), num_classes)
         theirs = TF.one_hot(torch.tensor(labels), num_classes)
         assert ours.dtype == minigrad.int64 and theirs.dtype == torch.int64
         assert ours.tolist() == theirs.tolist()
-    assert F.one_hot(Tensor([[1, 0]]), 3).shape == (1, 2, 3)
+    assert F.one_hot(minigrad.tensor([[1, 0]]), 3).shape == (1, 2, 3)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_one_hot_matches_torch():
 )
 def test_one_hot_errors(labels, num_classes, error, message):
     with pytest.raises(error, match=message):
-        F.one_hot(Tensor(labels), num_classes)
+        F.one_hot(minigrad.tensor(labels), num_classes)
 
 
 @pytest.mark.parametrize("padding_idx", [None, 1, -1])
@@ -90,7 +90,7 @@ def test_embedding_against_torch(padding_idx):
     table = rng.standard_normal((5, 3))
     index = [[0, 1, 1], [4, 1, 0]]  # row 1 three times: its gradients add up
     w, tw = leaf(table), torch.tensor(table, requires_grad=True)
-    out = F.embedding(Tensor(index), w, padding_idx)
+    out = F.embedding(minigrad.tensor(index), w, padding_idx)
     expected = TF.embedding(torch.tensor(index), tw, padding_idx)
     assert_close(out.data, expected)
     upstream = rng.standard_normal(out.shape)
@@ -99,7 +99,7 @@ def test_embedding_against_torch(padding_idx):
     assert_close(np.asarray(w.grad), tw.grad)
     # The padding row is used but given no gradient on purpose, so finite differences check the rule
     # without it, and the padding row's gradient is checked to be zero.
-    gradcheck(lambda a: F.embedding(Tensor(index), a), [leaf(table)])
+    gradcheck(lambda a: F.embedding(minigrad.tensor(index), a), [leaf(table)])
     if padding_idx is not None:
         assert not np.asarray(w.grad)[padding_idx].any()
 
@@ -112,14 +112,14 @@ def test_embedding_module_repr_init_and_padding_row():
     big = nn.Embedding(1000, 100, generator=np.random.default_rng(0)).weight.data
     assert abs(big.mean()) < 0.01 and abs(big.std() - 1) < 0.01  # N(0, 1), as PyTorch's
     assert [name for name, _ in layer.named_parameters()] == ["weight"]
-    out = layer(Tensor([[2, 3]]))
+    out = layer(minigrad.tensor([[2, 3]]))
     assert out.shape == (1, 2, 4)
 
 
 def test_embedding_errors():
     w = Tensor(np.zeros((5, 3)))
     with pytest.raises(IndexError, match=r"embedding: index 5 is out of range for weight of shape \(5, 3\)"):
-        F.embedding(Tensor([5]), w)
+        F.embedding(minigrad.tensor([5]), w)
     with pytest.raises(TypeError, match="embedding: expected an integer"):
         F.embedding(Tensor([1.0]), w)
     with pytest.raises(ValueError, match="Embedding: padding_idx must be an integer within num_embeddings"):
@@ -144,6 +144,6 @@ def test_normalize_against_torch(p, dim):
 
 def test_normalize_errors():
     with pytest.raises(TypeError, match="normalize: expected a floating-point input, got int64"):
-        F.normalize(Tensor([[1, 2]]))
+        F.normalize(minigrad.tensor([[1, 2]]))
     with pytest.raises(IndexError, match=r"normalize: dim 2 is out of range for input of shape \(1, 2\)"):
         F.normalize(Tensor([[1.0, 2.0]]), dim=2)

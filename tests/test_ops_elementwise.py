@@ -128,7 +128,7 @@ def test_operators_percent_and_floor_division_with_numbers():
     gradcheck(lambda x: 5 % (x + 10), [leaf(a)])
     assert_close((leaf(a) // 2).data, torch.tensor(a) // 2)
     assert_close((7 // (leaf(a) + 10)).data, 7 // (torch.tensor(a) + 10))
-    ints, t_ints = Tensor([-7, 7, 5]), torch.tensor([-7, 7, 5])
+    ints, t_ints = mg.tensor([-7, 7, 5]), torch.tensor([-7, 7, 5])
     for ours, theirs in [(ints % 3, t_ints % 3), (ints // 2, t_ints // 2), (ints % -3, t_ints % -3)]:
         assert ours.dtype == mg.int64 and ours.tolist() == theirs.tolist()
 

@@ -223,7 +223,7 @@ def where_operands(draw):
 
 # What minigrad spells differently from a method of torch.Tensor; test_tensor_torch.py has torch's.
 MINIGRAD = SimpleNamespace(
-    const=Tensor,
+    const=mt.tensor,
     cat=mt.cat,
     stack=mt.stack,
     where=mt.where,
@@ -501,10 +501,13 @@ def test_floats_become_float32(data):
 
 
 @pytest.mark.parametrize("data", [3, [1, 2], np.array([1, 2], dtype=np.int32), np.array([7], dtype=np.uint8)])
-def test_integers_become_int64(data):
+def test_integers_become_float32_in_Tensor_and_int64_in_tensor(data):
     x = Tensor(data)
-    assert x.dtype == mt.int64
+    assert x.dtype == mt.float32
     assert x.tolist() == np.asarray(data).tolist()
+    inferred = mt.tensor(data)
+    assert inferred.dtype == (np.asarray(data).dtype if isinstance(data, np.ndarray) else mt.int64)
+    assert inferred.tolist() == np.asarray(data).tolist()
 
 
 def test_float64_on_request_keeps_every_digit():
@@ -529,8 +532,9 @@ def test_shape_ndim_dtype_item_and_numpy():
     np.testing.assert_array_equal(x.numpy(), np.arange(6.0).reshape(2, 3))
     assert Tensor([[2.5]]).item() == 2.5
     assert isinstance(Tensor([[2.5]]).item(), float)
-    assert Tensor(3).item() == 3
-    assert isinstance(Tensor(3).item(), int)
+    assert mt.tensor(3).item() == 3
+    assert isinstance(mt.tensor(3).item(), int)
+    assert isinstance(Tensor(3).item(), float)
 
 
 def test_results_hold_numpy_arrays_also_when_0d():
@@ -547,9 +551,9 @@ def test_item_of_several_elements_names_the_shape():
 
 def test_only_floating_point_tensors_can_require_grad():
     for make in [
-        lambda: Tensor([1, 2], requires_grad=True),
-        lambda: Tensor([True], requires_grad=True),
-        lambda: Tensor([1, 2]).requires_grad_(),
+        lambda: mt.tensor([1, 2], requires_grad=True),
+        lambda: mt.tensor([True], requires_grad=True),
+        lambda: mt.tensor([1, 2]).requires_grad_(),
         lambda: mt.arange(3, requires_grad=True),
         lambda: mt.zeros(2, dtype=mt.int64, requires_grad=True),
     ]:
@@ -942,3 +946,43 @@ def test_flatten_rejects_a_start_dimension_the_tensor_does_not_have():
     with pytest.raises(IndexError, match=r"flatten: dimension 1 is out of range for shape \(3,\)"):
         Tensor([1.0, 2.0, 3.0]).flatten(start_dim=1)
     assert Tensor(np.ones((2, 3, 4))).flatten(start_dim=1).shape == (2, 12)
+
+
+def test_constructors_and_conversions_give_torchs_dtypes_and_sharing():
+    torch = pytest.importorskip("torch")
+    for data in ([1, 2], [True, False], np.array([1, 2]), np.array([1.5], dtype=np.float64), [0.5]):
+        assert str(Tensor(data).dtype) == str(torch.Tensor(data).dtype).removeprefix("torch.")
+        assert str(mt.tensor(data).dtype) == str(torch.tensor(data).dtype).removeprefix("torch.")
+        assert str(mt.as_tensor(data).dtype) == str(torch.as_tensor(data).dtype).removeprefix("torch.")
+    array = np.array([1, 2], dtype=np.int32)
+    shared, copied = mt.from_numpy(array), mt.tensor(array)
+    array[0] = 9
+    assert shared.dtype == np.int32 and shared.tolist() == [9, 2] and copied.tolist() == [1, 2]
+    assert mt.as_tensor(array).tolist() == [9, 2]
+    x, t = mt.tensor([1.7, -2.5, 0.0]), torch.tensor([1.7, -2.5, 0.0])
+    for name in ("long", "int", "bool", "float", "double"):
+        ours, theirs = getattr(x, name)(), getattr(t, name)()
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.") and ours.tolist() == theirs.tolist()
+    assert x.float() is x and x.to(mt.float32) is x and x.to(mt.float64).dtype == mt.float64
+    assert x.type() == "minigrad.FloatTensor" and x.long().type() == "minigrad.LongTensor"
+    assert x.type(mt.int64).dtype == mt.int64 and x.to(mt.tensor([1])).dtype == mt.int64
+    grad_leaf = mt.tensor([1.5], requires_grad=True)
+    assert not grad_leaf.long().requires_grad
+    assert mt.arange(4).dtype == mt.int64 and mt.arange(0, 1, 0.25).dtype == mt.float32
+
+
+def test_where_t_mT_and_clone_behave_as_torchs():
+    torch = pytest.importorskip("torch")
+    mask = np.array([[0, 1], [1, 1]]) > 0
+    ours, theirs = mt.where(mt.tensor(mask)), torch.where(torch.tensor(mask))
+    assert [i.tolist() for i in ours] == [i.tolist() for i in theirs] and ours[0].dtype == mt.int64
+    assert mt.where(mt.tensor([True, False]), 1, 0).dtype == mt.int64
+    assert mt.where(mt.tensor([True, False]), 1.0, 0).dtype == mt.float32
+    assert mt.ones(2, 3).t().shape == (3, 2) and mt.ones(2, 2, 3).mT.shape == (2, 3, 2)
+    with pytest.raises(ValueError, match="t: expects a tensor with <= 2 dimensions"):
+        mt.ones(2, 2, 3).t()
+    x = mt.tensor([1.0, 2.0], requires_grad=True)
+    copy = x.clone()
+    assert copy.data is not x.data and copy.requires_grad
+    (copy * copy).sum().backward()
+    np.testing.assert_array_equal(np.asarray(x.grad), [2.0, 4.0])

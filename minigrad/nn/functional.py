@@ -429,10 +429,11 @@ def _class_targets(op, input, target, weight, ignore_index, label_smoothing, red
     along = (classes,) + (1,) * (input.ndim - axis - 1)  # the class weights, broadcast along the class axis
     if target.dtype.kind == "f":
         if target.shape == input.shape[:axis] + input.shape[axis + 1 :]:
-            # Float labels, the common slip (a float32 Tensor of class numbers).
+            # Float labels, the common slip: Tensor(y) is float32, as torch.Tensor(y) is.
             raise TypeError(
                 f"{op}: target must hold class indices, an integer dtype such as int64, not {target.dtype} "
-                f"(or a probability per class, shaped like input {input.shape}); convert labels with .long()"
+                f"(or a probability per class, shaped like input {input.shape}); make labels with "
+                "minigrad.tensor(y), which keeps integers int64 (Tensor(y) makes them float32), or convert with .long()"
             )
         if target.shape != input.shape:
             raise ValueError(
@@ -548,7 +549,10 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     """Negative log-likelihood ``-weight[y] input[n, y]`` with ``y = target[n]``, for log-probabilities
     (``log_softmax``'s output); the mean divides by the sum of the weights of the samples counted."""
     if target.dtype.kind not in "iu":
-        raise TypeError(f"nll_loss: target must hold class indices, an integer dtype such as int64, not {target.dtype}")
+        raise TypeError(
+            f"nll_loss: target must hold class indices, an integer dtype such as int64, not {target.dtype}; "
+            "make labels with minigrad.tensor(y) (Tensor(y) makes them float32) or convert with .long()"
+        )
     axis, _, divisor, index, per_sample = _class_targets(
         "nll_loss", input, target, weight, ignore_index, 0.0, reduction
     )
