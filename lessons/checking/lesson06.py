@@ -154,7 +154,7 @@ def check_my_cross_entropy(my_cross_entropy):
     ]
     for name, z, t in cases:
         try:
-            value = my_cross_entropy(Tensor(z, dtype=minigrad.float64, requires_grad=True), Tensor(t))
+            value = my_cross_entropy(Tensor(z, dtype=minigrad.float64, requires_grad=True), minigrad.tensor(t))
         except IndexError as error:
             return wrong(f"on {name} ({len(t)} samples) your code raised IndexError: {error}. Pick one entry per row "
                          "with an arange as long as the batch, minigrad.arange(len(targets)), not a length taken "
@@ -183,7 +183,7 @@ def check_my_cross_entropy(my_cross_entropy):
         return wrong(f"my_cross_entropy is too {'large' if actual > loss else 'small'} on {name}: take "
                      "log_softmax(dim=1), pick the target's column in each row, and return minus the mean.")
     small = Tensor(rng.normal(0, 2, (6, 4)), dtype=minigrad.float64, requires_grad=True)
-    targets = Tensor(np.array([3, 1, 1, 0, 2, 3]))
+    targets = minigrad.tensor([3, 1, 1, 0, 2, 3])
     problem = gradient_problem(lambda z: my_cross_entropy(z, targets), [small], "my_cross_entropy")
     if problem:
         return wrong(problem + ". The value is right, so the gradient is lost on the way: build the loss from "
@@ -202,7 +202,7 @@ def _data():
     gen = np.random.default_rng(11)
     X = gen.normal(0, 1, (300, 64)).astype(np.float32)
     y = (X @ gen.normal(0, 1, (64, 10))).argmax(axis=1)
-    return TensorDataset(Tensor(X), Tensor(y))
+    return TensorDataset(Tensor(X), minigrad.tensor(y))
 
 
 def _network():
