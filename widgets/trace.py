@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from minigrad import backward_steps, topological_order
+from minigrad.autograd import grad_attribute, raw_grad
 from widgets import graph
 
 class ForwardStep(NamedTuple):
@@ -292,25 +293,25 @@ class Trace:
 
     def _run_backward(self):
         """All records of ``backward_steps``, and the gradients after each; the graph's own are put back."""
-        saved = [copy.copy(node.grad) for node in self.nodes]
+        saved = [copy.copy(raw_grad(node)) for node in self.nodes]
         zero = None if self.is_tensor else 0.0
         records = []
         try:
             for node in self.nodes:
-                node.grad = zero  # so that leaves start from nothing, as in a fresh backward()
+                setattr(node, grad_attribute(node), zero)  # leaves start from nothing, as in a fresh backward()
             for record in backward_steps(self.root, self.seed):
                 records.append(record)
                 sent = zip(record.parents, record.contributions)
                 self.after.append(
                     tuple(
-                        (self.index[id(p)], _snapshot(p.grad, self.is_tensor))
+                        (self.index[id(p)], _snapshot(raw_grad(p), self.is_tensor))
                         for p, contribution in sent
                         if contribution is not None
                     )
                 )
         finally:
             for node, grad in zip(self.nodes, saved):
-                node.grad = grad
+                setattr(node, grad_attribute(node), grad)
         return records
 
     # ------------------------------------------------------------------ the state at step k

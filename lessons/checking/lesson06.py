@@ -219,7 +219,7 @@ def _grads(params):
 
 
 def _fingerprint(params):
-    return tuple(None if p.grad is None else float(np.sum(np.abs(p.grad))) for p in params)
+    return tuple(None if p.grad is None else float(np.sum(np.abs(p.grad.numpy()))) for p in params)
 
 
 class _Watch:

@@ -35,7 +35,7 @@ def _reference(gradient, start, lrs, beta):
         velocity = optimizer.state[0]["momentum_buffer"]
         states.append((p.data.copy(), None if velocity is None else np.array(velocity), g, lr))
         optimizer.lr = lr
-        p.grad = g.copy()
+        p.grad = Tensor(g, dtype=minigrad.float64)
         optimizer.step()
     return states, (p.data.copy(), np.array(optimizer.state[0]["momentum_buffer"]))
 
