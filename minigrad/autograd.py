@@ -118,13 +118,16 @@ class BackwardStep(NamedTuple):
 _grad_attributes = {}  # node class -> the attribute the core keeps that class's gradients in
 
 
-def grad_attribute(node):
-    """``"_grad_data"`` if ``node``'s class has one (a Tensor), else ``"grad"``; looked up once per class."""
-    cls = type(node)
+def _class_grad_attribute(cls):
     name = _grad_attributes.get(cls)
     if name is None:
         name = _grad_attributes[cls] = "_grad_data" if hasattr(cls, "_grad_data") else "grad"
     return name
+
+
+def grad_attribute(node):
+    """``"_grad_data"`` if ``node``'s class has one (a Tensor), else ``"grad"``; looked up once per class."""
+    return _class_grad_attribute(type(node))
 
 
 def raw_grad(node):
@@ -132,25 +135,29 @@ def raw_grad(node):
     return getattr(node, grad_attribute(node))
 
 
-def propagate(node):
-    """Apply ``node``'s gradient rule once and add each contribution to its parent's grad."""
-    g = getattr(node, grad_attribute(node))
+def propagate(node, attribute=None):
+    """Apply ``node``'s gradient rule once and add each contribution to its parent's grad.
+
+    ``attribute`` names where every node of the graph keeps its gradient, when the caller knows it
+    is the same for all (see :func:`backward_steps`); ``None`` looks it up node by node.
+    """
+    g = getattr(node, attribute or grad_attribute(node))
     contributions = node._grad_fn(g)
     taken = (g,)
     for parent, contribution in zip(node._prev, contributions):
         if contribution is None:
             continue
-        attribute = grad_attribute(parent)
-        grad = getattr(parent, attribute)
+        name = attribute or grad_attribute(parent)
+        grad = getattr(parent, name)
         if grad is None:
             # The first contribution becomes the gradient: a copy, if it is the incoming gradient,
             # a view (of it, or of anything), or what another parent got.
             if getattr(contribution, "base", None) is not None or any(contribution is other for other in taken):
                 contribution = contribution.copy(order="K")  # keeping its memory layout, so sums round alike
             taken += (contribution,)
-            setattr(parent, attribute, contribution)
+            setattr(parent, name, contribution)
         else:
-            setattr(parent, attribute, grad + contribution)
+            setattr(parent, name, grad + contribution)
     return contributions
 
 
@@ -191,19 +198,23 @@ def backward_steps(root, grad):
     PyTorch, until something zeroes them.
     """
     order = topological_order(root)
+    # One lookup per class rather than per node: a graph is nearly always of one class.
+    attributes = {_class_grad_attribute(cls) for cls in set(map(type, order))}
+    attribute = attributes.pop() if len(attributes) == 1 else None
     for node in order:
         if node._prev:
-            setattr(node, grad_attribute(node), getattr(node, "_grad_zero", 0.0))
+            setattr(node, attribute or grad_attribute(node), getattr(node, "_grad_zero", 0.0))
     # A copy of the seed: the caller's array must never become a gradient.
-    attribute, old = grad_attribute(root), raw_grad(root)
-    setattr(root, attribute, copy.copy(grad) if old is None else old + grad)
+    name = attribute or grad_attribute(root)
+    old = getattr(root, name)
+    setattr(root, name, copy.copy(grad) if old is None else old + grad)
     for node in reversed(order):
         if getattr(node, "_grad_fn", None) is not None:
-            yield BackwardStep(node, node._op, raw_grad(node), propagate(node))
+            yield BackwardStep(node, node._op, getattr(node, attribute or grad_attribute(node)), propagate(node, attribute))
         elif node._prev:
             yield BackwardStep(node, getattr(node, "_op", ""), raw_grad(node), run_closure(node))
         else:
-            yield BackwardStep(node, getattr(node, "_op", ""), raw_grad(node), ())
+            yield BackwardStep(node, getattr(node, "_op", ""), getattr(node, attribute or grad_attribute(node)), ())
 
 
 def backward(root, grad):
