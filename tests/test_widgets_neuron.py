@@ -290,3 +290,19 @@ def test_text_is_at_least_12_px_and_the_drawing_fits_720_px(hidden):
     # Nothing is drawn below the bottom of the drawing, however many parameters there are.
     height = float(root.get("height"))
     assert max(float(t.get("y")) for t in root.iter(f"{SVG}text")) <= height - 4
+
+
+def test_a_page_echo_kept_at_the_exact_value_is_still_answered(monkeypatch):
+    # The page ignores the kernel's values for a slider until ipywidgets echoes the page's own change
+    # back; an echo dropped once froze the knob (lesson 03's explorer kept showing trained weights
+    # after reset()). The kept exact value must go back as that echo.
+    from widgets.base import ExactSlider
+
+    slider = ExactSlider(value=0.0625, min=-1.0, max=1.0, step=0.05)
+    sent = []
+    monkeypatch.setattr(slider, "_send", lambda msg, buffers=None: sent.append(msg))
+    slider.set_state({"value": 0.05})  # the page snapped 0.0625 to its step
+    assert slider.value == 0.0625
+    assert [m["state"] for m in sent if m.get("method") == "echo_update"] == [{"value": 0.0625}]
+    slider.set_state({"value": 0.5})  # a drag is a change
+    assert slider.value == 0.5
