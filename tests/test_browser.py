@@ -469,7 +469,10 @@ LAYOUT_PROBLEMS = """area => {
     const name = e => (e.className && e.className.baseVal !== undefined ? "svg" : String(e.className).split(" ")[0])
         + (e.textContent ? ` "${e.textContent.trim().slice(0, 30)}"` : "");
     const root = area.querySelector(".widget-vbox");
-    const items = [...root.querySelectorAll(".jupyter-widgets, svg, button")].filter(visible);
+    // A drawing too wide to scale legibly scrolls inside a frame: the frame must fit, not what it scrolls.
+    const inScrollFrame = e => { for (let a = e.parentElement; a && a !== root; a = a.parentElement)
+        if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true; return false; };
+    const items = [...root.querySelectorAll(".jupyter-widgets, svg, button")].filter(visible).filter(e => !inScrollFrame(e));
     for (const e of items) {
         const r = e.getBoundingClientRect();
         if (r.left < outer.left - 1 || r.right > outer.right + 1)
