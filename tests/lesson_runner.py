@@ -99,9 +99,26 @@ def store_outputs(path):
         cell.metadata.pop("execution", None)
     NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False, store_widget_state=False,
                    resources={"metadata": {"path": str(Path(path).resolve().parent)}}).execute()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _joined_streams(cell.outputs)
     notebook.metadata.pop("widgets", None)
     notebook.metadata.kernelspec = dict(KERNELSPEC)
     nbformat.write(notebook, path)
+
+
+def _joined_streams(outputs):
+    """One output per run of stdout (or stderr) text: a kernel sends a print's text and its newline in
+    separate messages when it flushes between them, and the stored lesson should not depend on that."""
+    joined = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if output.output_type == "stream" and previous is not None and previous.output_type == "stream" \
+                and previous.name == output.name:
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 if __name__ == "__main__":
