@@ -354,7 +354,7 @@ def test_pooling_names_the_op_and_the_shapes_of_bad_input(pool):
     with raises(ValueError, rf"{name}: padding \(2, 2\) must be at most half of the kernel size \(3, 3\)"):
         pool(Tensor(np.zeros((1, 1, 4, 4))), 3, padding=2)
     with raises(TypeError, rf"{name}: expected a floating-point input, got int64"):
-        pool(Tensor(np.zeros((1, 1, 4, 4), dtype=np.int64)), 2)
+        pool(minigrad.tensor(np.zeros((1, 1, 4, 4), dtype=np.int64)), 2)
 
 
 def test_modules_check_their_arguments_when_built():

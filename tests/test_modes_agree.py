@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import minigrad
 from minigrad import Tensor, float64, nn
 from minigrad.nn import functional as F
 from minigrad.nn.scalar import MLP, cross_entropy, mse_loss
@@ -60,7 +61,7 @@ def test_classification_loss_agrees_too():
     scalar_loss.backward()
 
     tensor = tensor_twin(2, [6, 3], "relu", seed=0)
-    tensor_loss = F.cross_entropy(tensor(Tensor(X, dtype=float64)), Tensor(labels))
+    tensor_loss = F.cross_entropy(tensor(Tensor(X, dtype=float64)), minigrad.tensor(labels))
     tensor_loss.backward()
 
     assert tensor_loss.item() == pytest.approx(scalar_loss.data, rel=1e-12, abs=0)

@@ -84,7 +84,7 @@ def test_op_matches_pytorch(name, data):
 )
 def test_repr_reads_as_pytorchs(data, dtype, requires_grad):
     torch = pytest.importorskip("torch")
-    ours = Tensor(data, dtype=dtype and getattr(mt, dtype), requires_grad=requires_grad)
+    ours = mt(data, dtype=dtype and getattr(mt, dtype), requires_grad=requires_grad)
     theirs = torch.tensor(data, dtype=dtype and getattr(torch, dtype), requires_grad=requires_grad)
     assert repr(ours) == repr(theirs).replace("torch.", "minigrad.")
 
