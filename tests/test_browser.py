@@ -696,7 +696,18 @@ def _lesson_copy(lab, lesson):
     return f"{lab.url}/lab/tree/{lesson.name}?reset&token={lab.token}"
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.stem for lesson in LESSONS])
+# Known, not yet fixed (issue 12): lesson 03 trains its NeuronExplorer and resets it in the cells after
+# the one that shows it; under "Run All" the page's sliders keep the trained weights while the kernel
+# holds the reset ones. Strict, so that the fix shows here.
+KNOWN_BROKEN = {
+    "03_backprop": "NeuronExplorer's sliders in the page keep the trained weights after reset() when it trains "
+                   "before the page has drawn it",
+}
+LESSON_PARAMS = [pytest.param(lesson, id=lesson.stem, marks=[pytest.mark.xfail(reason=KNOWN_BROKEN[lesson.stem], strict=True)]
+                              if lesson.stem in KNOWN_BROKEN else []) for lesson in LESSONS]
+
+
+@pytest.mark.parametrize("lesson", LESSON_PARAMS)
 def test_lesson_in_jupyterlab_runs_cleanly_and_its_widgets_fit_and_hold(lab, page, lesson):
     notebook = run_all_cells(page, _lesson_copy(lab, lesson))
     page.wait_for_function(LESSON_DONE, arg=[STATE_MARK, STDERR], timeout=KERNEL_TIMEOUT * 3, polling=500)
