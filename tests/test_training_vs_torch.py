@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import minigrad
 from minigrad import Tensor, float64, nn, optim
 from minigrad.nn import functional as F
 
@@ -54,7 +55,7 @@ def test_five_training_steps_match_pytorch(build, build_torch, input_shape, opti
     our_optimizer, their_optimizer = make_ours(ours.parameters()), make_theirs(theirs.parameters())
 
     for x, y in batches:
-        our_loss = F.cross_entropy(ours(Tensor(x, dtype=float64)), Tensor(y))
+        our_loss = F.cross_entropy(ours(Tensor(x, dtype=float64)), minigrad.tensor(y))
         our_optimizer.zero_grad()
         our_loss.backward()
         our_optimizer.step()
