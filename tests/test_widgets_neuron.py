@@ -293,9 +293,8 @@ def test_text_is_at_least_12_px_and_the_drawing_fits_720_px(hidden):
 
 
 def test_a_page_echo_kept_at_the_exact_value_is_still_answered(monkeypatch):
-    # The page ignores the kernel's values for a slider until ipywidgets echoes the page's own change
-    # back; an echo dropped once froze the knob (lesson 03's explorer kept showing trained weights
-    # after reset()). The kept exact value must go back as that echo.
+    # ipywidgets echoes the page's change back and the page applies the echo: it must carry the exact
+    # value the kernel kept, not nothing (then the page would keep showing its snapped value).
     from widgets.base import ExactSlider
 
     slider = ExactSlider(value=0.0625, min=-1.0, max=1.0, step=0.05)

@@ -167,9 +167,8 @@ class ExactSlider(ipywidgets.FloatSlider):
     The page's slider snaps its value to the step and sends the snapped value back, on first
     drawing too: a weight of 0.0625 came back as 0.05. A value from the page within half a step of
     the current one is that echo, so the current value is kept; a drag moves the knob by at least a step.
-    The page must still hear back about the value it sent: ipywidgets answers each change from the page
-    with an echo, and until that echo comes the page ignores every value the kernel sends (a dropped
-    echo froze the knob for good). So the echo carries the value kept, which the page then shows.
+    ipywidgets answers each change from the page with an echo of it, which the page applies; the echo
+    carries the value kept, so the page shows the value the kernel uses rather than its snapped one.
     """
 
     def set_state(self, sync_data):
