@@ -493,8 +493,8 @@ LAYOUT_PROBLEMS = """area => {
         const size = parseFloat(getComputedStyle(e).fontSize);
         if (size < 12) problems.push(`${name(e)} is ${size} px text`);
     }
-    for (const e of root.querySelectorAll("[title]"))
-        if (e.getAttribute("title") === "null") problems.push(`${name(e)} has title="null"`);
+    for (const e of root.querySelectorAll("[title]"))  // what a learner can point at: a hidden label shows no tooltip
+        if (visible(e) && e.getAttribute("title") === "null") problems.push(`${name(e)} has title="null"`);
     for (const e of root.querySelectorAll("button"))
         if (visible(e) && !(e.textContent.trim() || e.getAttribute("aria-label") || e.getAttribute("title")))
             problems.push(`a button has no name: ${e.outerHTML.slice(0, 80)}`);
