@@ -230,13 +230,17 @@ def page(lab, tmp_path):
 
 
 @contextlib.contextmanager
-def _browser_page(tmp_path, port):
-    """A Chromium page that may reach the server on ``port`` of 127.0.0.1 and nothing else."""
+def _browser_page(tmp_path, port, show_scrollbars=False):
+    """A Chromium page that may reach the server on ``port`` of 127.0.0.1 and nothing else.
+
+    Playwright hides scrollbars (--hide-scrollbars) unless ``show_scrollbars`` asks for the ones a
+    learner sees."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
             executable_path=CHROMIUM,
             args=CHROMIUM_ARGS,
+            ignore_default_args=["--hide-scrollbars"] if show_scrollbars else None,
             headless=True,
             viewport={"width": 1400, "height": 1000},
         )

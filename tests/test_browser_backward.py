@@ -6,7 +6,6 @@ or fails under MINIGRAD_REQUIRE_BROWSER, where they cannot run). With MINIGRAD_S
 the explorer there as ``backward_tensor-720.png`` and ``backward_tensor-1200.png``.
 """
 
-import contextlib
 import os
 import re
 from pathlib import Path
@@ -14,10 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_browser import (  # noqa: F401 (lab is a fixture)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     KERNEL_TIMEOUT,
-    UI_TIMEOUT,
+    _browser_page,
     lab,
     run_all_cells,
     set_output_width,
@@ -28,28 +25,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def page(lab, tmp_path):
-    """The page of tests/test_browser.py, with the scrollbars a learner sees: Playwright hides them
-    (--hide-scrollbars) unless told not to, and the scrollbar is what this test is about."""
-    from playwright.sync_api import sync_playwright
+    """The page of tests/test_browser.py, with the scrollbars a learner sees, which this test is about."""
+    with _browser_page(tmp_path, lab.port, show_scrollbars=True) as page:
+        yield page
 
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            ignore_default_args=["--hide-scrollbars"],
-            headless=True,
-            viewport={"width": 1400, "height": 1000},
-        )
-        page = context.pages[0] if context.pages else context.new_page()
-        try:
-            page.route(re.compile(rf"^(?!http://127\.0\.0\.1:{lab.port}/)"), lambda route: route.abort())
-            page.set_default_timeout(UI_TIMEOUT)
-            yield page
-        finally:
-            with contextlib.suppress(Exception):
-                page.screenshot(path=str(tmp_path / "page.png"), timeout=10_000)
-            context.close()
 
 # Lesson 05's cell, as the lesson builds its tensor explorer.
 LESSON_05 = """\
