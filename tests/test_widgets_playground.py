@@ -294,7 +294,9 @@ def test_a_tick_runs_as_many_steps_as_fit_in_its_budget():
     assert per_tick > 1  # a 2-16-16-1 step and a redraw take far less than the 80 ms budget
     start = playground.step_count
     playground.player.value += 1
-    assert playground.step_count - start == per_tick
+    # The tick measures the round trip since the last one as it starts, which moves the count by a step
+    # or so with the machine's speed; it must still run about the estimate, not one step.
+    assert abs((playground.step_count - start) - per_tick) <= max(1, per_tick // 20)
     # Play asks for ticks faster than they come back: the kernel's answer paces them.
     assert playground.player.interval == playground_module.PLAY_INTERVAL_MS < playground.tick_budget_ms
     assert playground.steps_per_second > 0 and playground.redraws_per_second > 0  # from the first tick to the second
