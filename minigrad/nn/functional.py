@@ -202,6 +202,30 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return out
 
 
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """Divide each sample by the root mean square over its last axes (``normalized_shape``), then scale
+    by ``weight``. ``eps`` defaults to the dtype's machine epsilon, as in PyTorch."""
+    op = "rms_norm"
+    normalized_shape = _as_shape(normalized_shape)
+    if not 0 < len(normalized_shape) <= input.ndim or input.shape[-len(normalized_shape) :] != normalized_shape:
+        raise ValueError(f"{op}: input of shape {input.shape} does not end in normalized_shape {normalized_shape}")
+    _check_shape(op, "weight", weight, normalized_shape, input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: expected a floating-point input, got {input.dtype}")
+    axes = tuple(range(-len(normalized_shape), 0))
+    a = input.data
+    eps = np.finfo(a.dtype).eps if eps is None else eps
+    inv_rms = 1 / np.sqrt((a * a).mean(axis=axes, keepdims=True) + eps)
+    data = a * inv_rms
+
+    def grad_fn(g):
+        # Each x also moves the mean square: that path removes g's part along the output.
+        return (inv_rms * (g - data * (g * data).mean(axis=axes, keepdims=True)),)
+
+    out = _result(data, (input,), op, grad_fn)
+    return out if weight is None else out * weight
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """Normalise each channel (axis 1 of (N, C, ...)) over the batch and spatial axes, then scale and shift.
 
@@ -566,3 +590,7 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
         return (d_input,)
 
     return _result(_reduced_by(losses, reduction, divisor), (input,), "nll_loss", grad_fn)
+
+
+# Attention is built from the ops above and Tensor's own; it lives in its own file, as convolution does.
+from minigrad.nn.attention import scaled_dot_product_attention  # noqa: E402, F401
