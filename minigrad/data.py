@@ -1,4 +1,5 @@
-"""Data: ``Dataset``, ``TensorDataset`` and ``DataLoader`` as in PyTorch; toy datasets and sklearn's digits.
+"""Data: ``Dataset``, ``TensorDataset`` and ``DataLoader`` as in PyTorch; toy datasets, sklearn's digits
+and the census names of the ``names`` package.
 
 A loader's batches are data, outside the graph: they never require grad. Each toy dataset is
 class-balanced (class sizes differ by at most one), shuffled, and returns ``(X, y)`` with X float32 of
@@ -241,3 +242,35 @@ def load_digits(test_size=0.25, images=False, seed=0):
         TensorDataset(Tensor(X_train, dtype=float32), Tensor(y_train, dtype=int64)),
         TensorDataset(Tensor(X_test, dtype=float32), Tensor(y_test, dtype=int64)),
     )
+
+
+# ---------------------------------------------------------------------- names
+
+# The US census lists that the names package ships as files, per kind of name.
+NAME_FILES = {"first": ("dist.male.first", "dist.female.first"), "last": ("dist.all.last",)}
+
+
+def load_names(kind="first", val_size=0.1, seed=0):
+    """US census names as ``(train, val)`` lists of lowercase strings (letters a-z only).
+
+    ``kind="first"`` gives the 5,163 distinct first names of the male and female lists, ``"last"``
+    the 88,799 surnames. They come as files with the ``names`` package (the lab extra), so nothing is
+    downloaded. The names are sorted, shuffled by ``seed``, and the last ``val_size`` of them (a
+    fraction, rounded) form the validation list.
+    """
+    if kind not in NAME_FILES:
+        raise ValueError(f"load_names: kind must be one of {sorted(NAME_FILES)}, got {kind!r}")
+    if not isinstance(val_size, numbers.Real) or not 0 <= val_size < 1:
+        raise ValueError(f"load_names: val_size must be a fraction in [0, 1), got {val_size!r}")
+    try:
+        from importlib.resources import files
+
+        package = files("names")
+    except ModuleNotFoundError:
+        raise ImportError('load_names needs the names package, from the lab extra: pip install -e ".[lab]"') from None
+    # Each line is "NAME  frequency  cumulative-frequency  rank".
+    lines = [line for name in NAME_FILES[kind] for line in (package / name).read_text().splitlines() if line.strip()]
+    ordered = sorted({line.split()[0].lower() for line in lines})
+    words = [ordered[i] for i in np.random.default_rng(seed).permutation(len(ordered))]
+    n_val = round(len(words) * val_size)
+    return words[: len(words) - n_val], words[len(words) - n_val :]

@@ -11,6 +11,7 @@ from minigrad.data import (
     Dataset,
     TensorDataset,
     load_digits,
+    load_names,
     make_circles,
     make_gaussians,
     make_moons,
@@ -355,3 +356,41 @@ def test_digits_without_scikit_learn_say_which_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match=r'scikit-learn.*pip install -e "\.\[lab\]"'):
         load_digits()
+
+
+# ---------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("kind, count", [("first", 5163), ("last", 88799)])
+def test_load_names_gives_the_census_names_split_by_seed(kind, count):
+    train, val = load_names(kind)
+    assert len(train) + len(val) == count and len(val) == round(count * 0.1)
+    assert len(set(train) | set(val)) == count and not set(train) & set(val)
+    assert all(isinstance(w, str) and w.isalpha() and w.isascii() and w.islower() for w in train + val)
+    assert load_names(kind) == (train, val)
+    other_train, other_val = load_names(kind, seed=1)
+    assert other_val != val and set(other_train) | set(other_val) == set(train) | set(val)
+
+
+def test_load_names_holds_the_names_a_learner_expects_and_takes_the_validation_fraction():
+    train, val = load_names(val_size=0.25)
+    names = set(train) | set(val)
+    assert {"emma", "olivia", "james", "mary"} <= names and "smith" not in names and "smith" in load_names("last")[0] + load_names("last")[1]
+    assert len(val) == round(5163 * 0.25)
+    assert load_names(val_size=0)[1] == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"kind": "middle"}, r"kind must be one of \['first', 'last'\], got 'middle'"), ({"val_size": 1}, r"val_size must be a fraction"),
+     ({"val_size": -0.1}, "val_size"), ({"val_size": "0.1"}, "val_size")],
+)
+def test_load_names_refuses_what_it_cannot_do(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        load_names(**kwargs)
+
+
+def test_load_names_without_the_package_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "names", None)
+    with pytest.raises(ImportError, match=r'needs the names package, from the lab extra: pip install -e "\.\[lab\]"'):
+        load_names()
