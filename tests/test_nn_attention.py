@@ -7,7 +7,7 @@ import pytest
 import minigrad
 from minigrad import gradcheck
 from minigrad.nn import functional as F
-from minigrad.nn.attention import MultiheadAttention
+from minigrad.nn import MultiheadAttention, RMSNorm
 from minigrad.tensor import Tensor, float64
 
 from .helpers import assert_close, leaf
@@ -279,3 +279,17 @@ def test_rms_norm_refuses_bad_input_naming_itself(call, error, message):
     with pytest.raises(error, match=message) as raised:
         call(Tensor(np.ones((2, 4))))
     assert "rms_norm" in str(raised.value)
+
+
+def test_rms_norm_module_matches_torch_and_prints_as_torch():
+    ours, theirs = RMSNorm((3, 4), dtype=float64), torch.nn.RMSNorm((3, 4), dtype=torch.float64)
+    assert repr(ours) == repr(theirs) == "RMSNorm((3, 4), eps=None, elementwise_affine=True)"
+    assert repr(RMSNorm(4, eps=1e-6, elementwise_affine=False)) == repr(torch.nn.RMSNorm(4, eps=1e-6, elementwise_affine=False))
+    assert RMSNorm(4, elementwise_affine=False).weight is None and list(ours.state_dict()) == list(theirs.state_dict())
+    with torch.no_grad():
+        theirs.weight.copy_(torch.linspace(0.5, 2, 12, dtype=torch.float64).reshape(3, 4))
+    ours.weight.data[...] = theirs.weight.detach().numpy()
+    x = arrays((2, 3, 4), seed=9)[0]
+    out = compare(ours, theirs, [x])
+    assert out.dtype == np.float64
+    assert_close(ours.weight.grad.numpy(), theirs.weight.grad)

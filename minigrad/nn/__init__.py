@@ -30,6 +30,7 @@ from minigrad.nn.layers import (
     Identity,
     LayerNorm,
     Linear,
+    RMSNorm,
     ReLU,
     Sigmoid,
     Softmax,
@@ -45,6 +46,7 @@ from minigrad.nn.loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+from minigrad.nn.attention import MultiheadAttention
 from minigrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from minigrad.nn.sparse import Embedding
 from minigrad.nn.scalar import MLP, Layer, Neuron
@@ -84,6 +86,8 @@ __all__ = [
     "Layer",
     "MSELoss",
     "LayerNorm",
+    "MultiheadAttention",
+    "RMSNorm",
     "Linear",
     "MaxPool2d",
     "Module",

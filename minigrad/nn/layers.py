@@ -86,6 +86,23 @@ class LayerNorm(Module):
         )
 
 
+class RMSNorm(Module):
+    """Divide each sample by its root mean square over its last axes (``normalized_shape``), then a
+    learned scale; ``eps=None`` takes the dtype's machine epsilon, as in PyTorch."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, dtype=float32):
+        super().__init__()
+        self.normalized_shape = F._as_shape(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
+
+    def forward(self, input):
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
 class _BatchNorm(Module):
     """What BatchNorm1d and BatchNorm2d share; they differ in the input shapes they accept.
 
